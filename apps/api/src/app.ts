@@ -1,0 +1,22 @@
+import express from 'express';
+import { errorHandler, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
+import type { ApiDeps } from './deps';
+import { serviceRouter } from './routes/service';
+import { streamsRouter } from './routes/streams';
+
+/** The API's Express app. It never listens: main.ts does, and tests use supertest. */
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(requestLog(deps.logger));
+  app.use(deps.shutdown.connectionClose());
+  app.use(jsonBody());
+  app.use(serviceRouter(deps));
+  app.use(streamsRouter(deps));
+  app.use(notFound());
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,39 @@
+import { maskUrl, type Config } from '@luna-streams/shared';
+
+// GET /1/config (spec 4.23, DESIGN.md section 9): the settings in force, grouped the
+// LUNA way, with every password masked, including those inside connection URLs.
+
+export function configView(config: Config): Record<string, unknown> {
+  const db = new URL(config.DATABASE_URL);
+  return {
+    LUNA_STREAMS_DB: {
+      db_type: 'postgres',
+      db_host: db.hostname,
+      db_port: Number(db.port || 5432),
+      db_user: decodeURIComponent(db.username),
+      db_password: db.password ? '***' : '',
+      db_name: decodeURIComponent(db.pathname.replace(/^\//, '')),
+      database_url: maskUrl(config.DATABASE_URL),
+      db_settings: {
+        connection_pool_size: config.DB_POOL_SIZE,
+        statement_timeout_ms: config.DB_STATEMENT_TIMEOUT_MS,
+      },
+    },
+    LUNA_STREAMS_REDIS: { redis_url: maskUrl(config.REDIS_URL), prefix: config.REDIS_PREFIX },
+    LUNA_STREAMS_LOGGER: { log_level: config.LOG_LEVEL.toUpperCase(), log_to_stdout: 1, log_to_file: 0 },
+    LUNA_STREAMS_HTTP: { port: config.PORT, worker_port: config.WORKER_PORT },
+    STREAM_STATUS_OBSOLETING_PERIOD: config.STREAM_STATUS_OBSOLETING_PERIOD,
+    STREAM_STATUS_OBSOLETING_INTERVAL: config.STREAM_STATUS_OBSOLETING_INTERVAL,
+  };
+}
+
+/** The text/plain form: one `SECTION.key = value` line per setting. */
+export function configText(view: Record<string, unknown>, prefix = ''): string {
+  return Object.entries(view)
+    .map(([key, value]) =>
+      value !== null && typeof value === 'object'
+        ? configText(value as Record<string, unknown>, `${prefix}${key}.`)
+        : `${prefix}${key} = ${String(value)}\n`,
+    )
+    .join('');
+}

@@ -1,0 +1,12 @@
+import type { Config, Database, Logger, Shutdown, StreamsRepository } from '@luna-streams/shared';
+import type { Redis } from 'ioredis';
+
+/** What the API's routes need; main.ts builds it, tests build it the same way. */
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  redis: Redis;
+  streams: StreamsRepository;
+  shutdown: Shutdown;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+// Settings come from the environment, parsed once at start by each app (STYLE.md):
+// nothing else reads process.env. A bad value stops the process with one line that
+// names the variable. README's settings table lists the same names and defaults.
+
+const intSetting = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?[0-9]+$/, 'expected an integer')
+    .transform(Number)
+    .pipe(z.int().min(min).max(max));
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  PORT: intSetting(0, 65535).default(5160),
+  WORKER_PORT: intSetting(0, 65535).default(5161),
+  LOG_LEVEL: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(LOG_LEVELS))
+    .default('info'),
+  DB_POOL_SIZE: intSetting(1, 1000).default(10),
+  DB_STATEMENT_TIMEOUT_MS: intSetting(100, 600_000).default(10_000),
+  REDIS_PREFIX: z.string().min(1).default('{luna}'),
+  STREAM_STATUS_OBSOLETING_PERIOD: intSetting(1, 86_400).default(20),
+  STREAM_STATUS_OBSOLETING_INTERVAL: intSetting(1, 3600).default(5),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with one line naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable counts as unset, as shells and compose files often leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? 'environment');
+  const why = present[name] === undefined ? 'is required' : `is invalid: ${issue?.message ?? ''}`;
+  throw new ConfigError(`Environment variable ${name} ${why}`);
+}
+
+/** parseConfig for a process's entry point: a bad value prints one line and exits 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** Replaces the password of a connection URL with *** (GET /1/config, logs). */
+export function maskUrl(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '***';
+  }
+}

@@ -1,0 +1,29 @@
+import type { NextFunction, Request, Response } from 'express';
+import { errors, LunaError } from '../contract/errors';
+import type { Logger } from '../log';
+import { translateDatabaseError } from '../store/db-errors';
+
+/** Unknown path: 404 12013 (mounted after every route). */
+export function notFound() {
+  return (_req: Request, _res: Response, next: NextFunction): void => next(errors.pageNotFound());
+}
+
+/**
+ * The one place errors become responses: {error_code, desc, detail} with the table's
+ * HTTP status. Anything unexpected is logged with its stack and answered 500/1 without it.
+ */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    let luna = translateDatabaseError(error);
+    if (!(luna instanceof LunaError)) {
+      logger.error({ err: error, request_id: req.requestId }, 'unhandled error');
+      luna = errors.internal();
+    }
+    const known = luna as LunaError;
+    if (known.kind === 'SERVICE_UNAVAILABLE') {
+      logger.warn({ err: error, request_id: req.requestId }, 'database unavailable');
+    }
+    res.status(known.httpStatus).json(known.toBody());
+  };
+}

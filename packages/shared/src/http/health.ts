@@ -1,0 +1,52 @@
+import type { Request, Response } from 'express';
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import { ERRORS } from '../contract/errors';
+import type { HealthComponentError } from '../contract/service';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function failure(component: 'db' | 'redis', error: unknown): HealthComponentError {
+  return {
+    component,
+    error_code: ERRORS.SERVICE_UNAVAILABLE.code,
+    desc: ERRORS.SERVICE_UNAVAILABLE.desc,
+    detail:
+      component === 'db'
+        ? `Database is unavailable: ${(error as Error).message}`
+        : `Redis is unavailable: ${(error as Error).message}`,
+  };
+}
+
+/**
+ * GET /healthcheck (spec 4.24, DESIGN.md section 9): 200 {execution_time} while
+ * PostgreSQL answers, Redis trouble listed under `degraded`; 502 {errors} when
+ * PostgreSQL does not.
+ */
+export function healthcheck(deps: { pool: Pool; redis?: Redis }) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const [db, redis] = await Promise.allSettled([
+      withTimeout(deps.pool.query('SELECT 1'), 'PostgreSQL'),
+      deps.redis ? withTimeout(deps.redis.ping(), 'Redis') : Promise.resolve('PONG'),
+    ]);
+    const execution_time = Number(process.hrtime.bigint() - started) / 1e9;
+    const redisError = redis.status === 'rejected' ? [failure('redis', redis.reason)] : [];
+    if (db.status === 'rejected') {
+      res.status(502).json({ errors: [failure('db', db.reason), ...redisError] });
+      return;
+    }
+    res.status(200).json({ execution_time, ...(redisError.length ? { degraded: redisError } : {}) });
+  };
+}

@@ -1,0 +1,15 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+// One pino logger per process. JSON lines for machines; pretty when a person watches
+// a terminal. Secrets that may reach a log line are redacted.
+export function createLogger(options: { level: string; name: string; pretty?: boolean }): Logger {
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  return pino({
+    name: options.name,
+    level: options.level,
+    redact: { paths: ['*.password', '*.authorization', 'config.DATABASE_URL', 'config.REDIS_URL'], censor: '***' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
+  });
+}

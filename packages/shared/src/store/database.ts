@@ -1,0 +1,51 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { Logger } from '../log';
+import { PrismaClient } from './generated/client';
+
+export { PrismaClient };
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  logger?: Logger;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+// The pg.Pool is ours, not Prisma's (DESIGN.md section 7): a refused or silent
+// database must answer 503 within about 2 s instead of hanging, and an idle client's
+// error must be logged instead of killing the process.
+export function createDatabase(options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs,
+    // Client-side bound for a server that stops answering mid-query.
+    query_timeout: options.statementTimeoutMs + 2000,
+    keepAlive: true,
+  });
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client failed'));
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: { maxWait: 2000, timeout: 5000 },
+  });
+  let closed = false;
+  return {
+    pool,
+    prisma,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

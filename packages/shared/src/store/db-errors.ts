@@ -1,0 +1,69 @@
+import { errors, LunaError } from '../contract/errors';
+
+// Translates what PostgreSQL, pg and Prisma throw into the Luna error model, so nothing
+// above the store sees a database error (STYLE.md). An outage or timeout becomes 503/2.
+
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'DatabaseDoesNotExist',
+  'DatabaseAccessDenied',
+  'AuthenticationFailed',
+  'TlsConnectionError',
+]);
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+// Class 08 connection exceptions, 53 insufficient resources, 57 operator intervention
+// (admin shutdown, statement timeout, cannot connect now).
+const UNAVAILABLE_SQLSTATE = /^(08|53|57)/;
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|ECONNREFUSED|ECONNRESET|Can't reach database server|Client has encountered a connection error|Cannot use a pool after calling end/i;
+
+interface ErrorLike {
+  code?: unknown;
+  kind?: unknown;
+  originalCode?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: { cause?: unknown } };
+}
+
+function* chain(error: unknown): Generator<ErrorLike> {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const next = queue.shift();
+    if (next === null || typeof next !== 'object' || seen.has(next)) continue;
+    seen.add(next);
+    const e = next as ErrorLike;
+    yield e;
+    queue.push(e.cause, e.meta?.driverAdapterError, e.meta?.driverAdapterError?.cause);
+  }
+}
+
+/** The SQLSTATE behind an error from pg or Prisma, when there is one. */
+export function sqlState(error: unknown): string | undefined {
+  for (const e of chain(error)) {
+    if (typeof e.originalCode === 'string') return e.originalCode;
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (typeof e.kind === 'string' && UNAVAILABLE_KINDS.has(e.kind)) return true;
+    if (typeof e.code === 'string' && UNAVAILABLE_PRISMA_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  const state = sqlState(error);
+  return state !== undefined && UNAVAILABLE_SQLSTATE.test(state);
+}
+
+/** A LunaError for errors the store knows how to name; the error itself otherwise. */
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof LunaError) return error;
+  if (isDatabaseUnavailable(error)) return errors.databaseUnavailable();
+  return error;
+}

@@ -1,14 +1,6 @@
-import {
-  closeRedis,
-  createDatabase,
-  createLogger,
-  createRedis,
-  createStreamsRepository,
-  loadConfigOrExit,
-  migrateWhenReachable,
-  Shutdown,
-} from '@luna-streams/shared';
-import { createApp } from './app';
+import type { AddressInfo } from 'node:net';
+import { createLogger, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
+import { composeApi } from './compose';
 
 // config → dependencies → listen → shutdown wiring; nothing else.
 async function main(): Promise<void> {
@@ -16,24 +8,15 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'luna-streams-api' });
   await migrateWhenReachable(config.DATABASE_URL, logger);
 
-  const db = createDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DB_POOL_SIZE,
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-    logger,
-  });
-  const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
-  const shutdown = new Shutdown(logger);
-  const app = createApp({ config, logger, db, redis, streams: createStreamsRepository(db.prisma), shutdown });
-
-  const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, 'luna-streams API listening'));
+  const { app, shutdown } = composeApi(config, logger);
+  const server = app.listen(config.PORT, () =>
+    logger.info({ port: (server.address() as AddressInfo).port }, 'luna-streams API listening'),
+  );
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'HTTP server failed');
     process.exit(1);
   });
   shutdown.setServer(server);
-  shutdown.add('redis', () => closeRedis(redis));
-  shutdown.add('database', () => db.close());
   shutdown.onSignals();
 }
 

@@ -7,13 +7,15 @@ import { errors, type LunaError } from './errors';
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
+const REPR_LIMIT = 76;
+
+/** A value as the original's messages show it: strings quoted, long values cut short. */
 export function repr(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = `'${value}'`;
-  else if (value === null) text = 'None';
-  else if (typeof value === 'boolean') text = value ? 'True' : 'False';
-  else text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const cut = (text: string) => (text.length > REPR_LIMIT ? `${text.slice(0, REPR_LIMIT)}...` : text);
+  if (typeof value === 'string') return `'${cut(value)}'`;
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return cut(JSON.stringify(value) ?? String(value));
 }
 
 const TYPE_NAMES: Record<string, string> = { int: 'integer', number: 'number' };
@@ -21,11 +23,12 @@ const TYPE_NAMES: Record<string, string> = { int: 'integer', number: 'number' };
 function describe(issue: Issue): { path: PropertyKey[]; message: string } {
   const path = issue.path;
   const hasInput = 'input' in issue && issue.input !== undefined;
+  // JSON has no undefined: a missing input is a missing property, whatever the schema was.
+  if (!hasInput && path.length > 0 && ['invalid_type', 'invalid_value', 'invalid_union'].includes(issue.code)) {
+    return { path: path.slice(0, -1), message: `'${String(path.at(-1))}' is a required property` };
+  }
   switch (issue.code) {
     case 'invalid_type':
-      if (!hasInput) {
-        return { path: path.slice(0, -1), message: `'${String(path.at(-1))}' is a required property` };
-      }
       return {
         path,
         message: `${repr(issue.input)} is not of type '${TYPE_NAMES[issue.expected] ?? issue.expected}'`,

@@ -17,6 +17,22 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** PING, after waiting for a connection that is still being made (fresh start, reconnect). */
+async function pingRedis(redis: Redis): Promise<unknown> {
+  if (redis.status !== 'ready') {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CHECK_TIMEOUT_MS - 200);
+      redis.once('ready', done);
+    });
+  }
+  return redis.ping();
+}
+
 function failure(component: 'db' | 'redis', error: unknown): HealthComponentError {
   return {
     component,
@@ -39,7 +55,7 @@ export function healthcheck(deps: { pool: Pool; redis?: Redis }) {
     const started = process.hrtime.bigint();
     const [db, redis] = await Promise.allSettled([
       withTimeout(deps.pool.query('SELECT 1'), 'PostgreSQL'),
-      deps.redis ? withTimeout(deps.redis.ping(), 'Redis') : Promise.resolve('PONG'),
+      deps.redis ? withTimeout(pingRedis(deps.redis), 'Redis') : Promise.resolve('PONG'),
     ]);
     const execution_time = Number(process.hrtime.bigint() - started) / 1e9;
     const redisError = redis.status === 'rejected' ? [failure('redis', redis.reason)] : [];

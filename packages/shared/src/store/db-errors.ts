@@ -25,6 +25,7 @@ interface ErrorLike {
   kind?: unknown;
   originalCode?: unknown;
   message?: unknown;
+  severity?: unknown;
   cause?: unknown;
   meta?: { driverAdapterError?: { cause?: unknown } };
 }
@@ -44,11 +45,12 @@ function* chain(error: unknown): Generator<ErrorLike> {
 
 /** The SQLSTATE behind an error from pg or Prisma, when there is one. */
 export function sqlState(error: unknown): string | undefined {
-  for (const e of chain(error)) {
-    if (typeof e.originalCode === 'string') return e.originalCode;
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
+  const links = [...chain(error)];
+  const original = links.find((e) => typeof e.originalCode === 'string')?.originalCode;
+  if (typeof original === 'string') return original;
+  // Prisma's own codes (P2010...) are not SQLSTATEs.
+  const code = links.find((e) => typeof e.code === 'string' && /^(?!P\d{4}$)[0-9A-Z]{5}$/.test(e.code))?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -56,6 +58,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof e.kind === 'string' && UNAVAILABLE_KINDS.has(e.kind)) return true;
     if (typeof e.code === 'string' && UNAVAILABLE_PRISMA_CODES.has(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    // A FATAL error ends the session: the server is going away or refuses us.
+    if (e.severity === 'FATAL') return true;
   }
   const state = sqlState(error);
   return state !== undefined && UNAVAILABLE_SQLSTATE.test(state);

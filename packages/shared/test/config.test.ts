@@ -1,0 +1,55 @@
+import { ConfigError, maskUrl, parseConfig } from '../src/config';
+
+const required = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/luna', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('parseConfig', () => {
+  it('fills the documented defaults', () => {
+    expect(parseConfig(required)).toEqual({
+      ...required,
+      NODE_ENV: 'development',
+      PORT: 5160,
+      WORKER_PORT: 5161,
+      LOG_LEVEL: 'info',
+      DB_POOL_SIZE: 10,
+      DB_STATEMENT_TIMEOUT_MS: 10000,
+      REDIS_PREFIX: '{luna}',
+      STREAM_STATUS_OBSOLETING_PERIOD: 20,
+      STREAM_STATUS_OBSOLETING_INTERVAL: 5,
+    });
+  });
+
+  it('parses given values and treats empty ones as unset', () => {
+    const config = parseConfig({ ...required, PORT: '8080', LOG_LEVEL: 'DEBUG', WORKER_PORT: '' });
+    expect(config.PORT).toBe(8080);
+    expect(config.LOG_LEVEL).toBe('debug');
+    expect(config.WORKER_PORT).toBe(5161);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Environment variable PORT is invalid/],
+    [{ PORT: '70000' }, /^Environment variable PORT is invalid/],
+    [{ LOG_LEVEL: 'loud' }, /^Environment variable LOG_LEVEL is invalid/],
+    [{ DATABASE_URL: 'mysql://x' }, /^Environment variable DATABASE_URL is invalid/],
+    [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
+    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
+    [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],
+  ])('refuses %p with one line naming the variable', (override, message) => {
+    let error: unknown;
+    try {
+      parseConfig({ ...required, ...override });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('maskUrl', () => {
+  it('masks the password and keeps the rest', () => {
+    expect(maskUrl('postgresql://luna:secret@db:5432/luna')).toBe('postgresql://luna:***@db:5432/luna');
+    expect(maskUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(maskUrl('not a url')).toBe('***');
+  });
+});

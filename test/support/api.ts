@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger, parseConfig, type Config } from '../../packages/shared/src';
+import { composeApi } from '../../apps/api/src/compose';
+import { createTestDatabase, type TestDatabase } from './database';
+import { TEST_REDIS_URL } from './env';
+
+export const ACCOUNT_A = '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40';
+export const ACCOUNT_B = '7d2e9b14-6a3f-4c51-8e07-b9d4c2a61f85';
+export const HANDLER = 'f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b';
+
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
+  return parseConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `{luna-test-${randomBytes(4).toString('hex')}}`,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+export interface TestApi {
+  app: ReturnType<typeof composeApi>['app'];
+  deps: ReturnType<typeof composeApi>['deps'];
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** An API on a database of its own, as main.ts builds it, for supertest. */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const config = testConfig(database.url, env);
+  const { app, deps, shutdown } = composeApi(config, createLogger({ level: 'silent', name: 'test', pretty: false }));
+  return {
+    app,
+    deps,
+    database,
+    async close() {
+      await shutdown.run('test finished');
+      await database.drop();
+    },
+  };
+}
+
+/** A minimal valid create body (spec examples 2.1), with overrides. */
+export function streamBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    account_id: ACCOUNT_A,
+    data: { type: 'tcp', reference: 'rtsp://10.0.0.15:554/live/ch1' },
+    event_handler: { origin: 'http://127.0.0.1:5000', api_version: 6, bestshot_handler: { handler_id: HANDLER } },
+    ...overrides,
+  };
+}

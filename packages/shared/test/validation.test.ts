@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseBody, repr } from '../src/contract/validation';
-import { isStorableText } from '../src/contract/primitives';
+import { isStorableText, videoInfo } from '../src/contract/primitives';
 import { streamInput } from '../src/contract/streams';
 import { LunaError } from '../src/contract/errors';
 
@@ -89,5 +89,22 @@ describe('stream input', () => {
       event_handler: { origin: 'http://x', bestshot_handler: { handler_id: UUID } },
     });
     expect(result.success).toBe(false);
+  });
+});
+
+describe('video_info', () => {
+  const nest = (depth: number): unknown => (depth === 0 ? 1 : { a: nest(depth - 1) });
+  it.each([
+    [{ frame_width: 1920, fps: 25.0, codec: 'h264', tags: ['a', { b: null }] }, true],
+    [nest(8), true],
+    [nest(9), false],
+    [{ text: 'x'.repeat(16 * 1024) }, false],
+    [{ text: 'nul\u0000' }, false],
+    [{ 'key\u0000': 1 }, false],
+    [{ lone: '\ud800' }, false],
+    [[1, 2], false],
+    ['text', false],
+  ])('%#: accepted %p', (value, ok) => {
+    expect(videoInfo.safeParse(value).success).toBe(ok);
   });
 });

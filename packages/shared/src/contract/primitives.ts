@@ -60,3 +60,31 @@ export const time = z
 
 export const page = int(1);
 export const pageSize = int(1, 100);
+
+// video_info is whatever the agent sends (spec 3.7), stored as jsonb: bounded so that one
+// agent cannot store megabytes per stream or nest deep enough to hurt, and free of text
+// PostgreSQL refuses (NUL, lone surrogates, in keys as well as values).
+export const VIDEO_INFO_MAX_BYTES = 16 * 1024;
+export const VIDEO_INFO_MAX_DEPTH = 8;
+
+function jsonProblem(value: unknown, depth: number): string | undefined {
+  if (typeof value === 'string')
+    return isStorableText(value) ? undefined : 'contains a character that cannot be stored';
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > VIDEO_INFO_MAX_DEPTH) return `is nested deeper than ${VIDEO_INFO_MAX_DEPTH} levels`;
+  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
+  for (const [key, inner] of entries) {
+    if (!isStorableText(key)) return 'contains a character that cannot be stored';
+    const problem = jsonProblem(inner, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+export const videoInfo = z.record(z.string(), z.json()).superRefine((value, ctx) => {
+  const problem = jsonProblem(value, 1);
+  if (problem) ctx.addIssue({ code: 'custom', message: `video_info ${problem}` });
+  else if (Buffer.byteLength(JSON.stringify(value)) > VIDEO_INFO_MAX_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `video_info is larger than ${VIDEO_INFO_MAX_BYTES} bytes` });
+  }
+});

@@ -50,3 +50,32 @@ export function streamBody(overrides: Record<string, unknown> = {}): Record<stri
     ...overrides,
   };
 }
+
+/** Creates a stream through the API and returns its id. */
+export async function createStream(api: TestApi, overrides: Record<string, unknown> = {}): Promise<string> {
+  const { default: request } = await import('supertest');
+  const res = await request(api.app).post('/1/streams').send(streamBody(overrides));
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.stream_id as string;
+}
+
+/**
+ * Puts a stream into a status the API cannot reach yet by itself (in_progress, done,
+ * failure come from agents), as those paths would leave it.
+ */
+export async function forceStatus(
+  api: TestApi,
+  streamId: string,
+  status: string,
+  extra: { autorestart_current_attempt?: number; autorestart_status?: string; last_error?: string } = {},
+): Promise<void> {
+  await api.deps.db.prisma.stream.update({ where: { stream_id: streamId }, data: { status, ...extra } });
+}
+
+export async function logStatuses(api: TestApi, streamId: string): Promise<string[]> {
+  const rows = await api.deps.db.prisma.streamLog.findMany({
+    where: { stream_id: streamId },
+    orderBy: [{ log_time: 'asc' }, { seq: 'asc' }],
+  });
+  return rows.map((r) => `${r.status}/${r.version}`);
+}

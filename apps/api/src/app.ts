@@ -1,6 +1,7 @@
 import express from 'express';
 import { errorHandler, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
 import type { ApiDeps } from './deps';
+import { logsRouter } from './routes/logs';
 import { serviceRouter } from './routes/service';
 import { streamsRouter } from './routes/streams';
 
@@ -15,6 +16,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   app.use(serviceRouter(deps));
+  app.use(logsRouter(deps));
   app.use(streamsRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));

@@ -2,6 +2,8 @@ import {
   closeRedis,
   createDatabase,
   createRedis,
+  createStreamChangesRepository,
+  createStreamLogsRepository,
   createStreamsRepository,
   Shutdown,
   type Config,
@@ -22,6 +24,15 @@ export function composeApi(config: Config, logger: Logger) {
   const shutdown = new Shutdown(logger);
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
-  const deps: ApiDeps = { config, logger, db, redis, streams: createStreamsRepository(db.prisma), shutdown };
+  const deps: ApiDeps = {
+    config,
+    logger,
+    db,
+    redis,
+    streams: createStreamsRepository(db.prisma),
+    streamChanges: createStreamChangesRepository(db.prisma),
+    streamLogs: createStreamLogsRepository(db.prisma),
+    shutdown,
+  };
   return { app: createApp(deps), deps, shutdown };
 }

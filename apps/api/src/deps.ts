@@ -1,4 +1,12 @@
-import type { Config, Database, Logger, Shutdown, StreamsRepository } from '@luna-streams/shared';
+import type {
+  Config,
+  Database,
+  Logger,
+  Shutdown,
+  StreamChangesRepository,
+  StreamLogsRepository,
+  StreamsRepository,
+} from '@luna-streams/shared';
 import type { Redis } from 'ioredis';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
@@ -8,5 +16,7 @@ export interface ApiDeps {
   db: Database;
   redis: Redis;
   streams: StreamsRepository;
+  streamChanges: StreamChangesRepository;
+  streamLogs: StreamLogsRepository;
   shutdown: Shutdown;
 }

@@ -1,12 +1,15 @@
 // The contract, domain rules, store, queues and HTTP pieces both apps share.
 export * from './contract';
 export * from './domain/autorestart';
+export * from './domain/status';
 export * from './config';
 export * from './log';
 export * from './store/database';
 export * from './store/db-errors';
 export * from './store/migrator';
 export * from './store/streams.repository';
+export * from './store/stream-changes.repository';
+export * from './store/stream-logs.repository';
 export * from './store/stream-mapper';
 export * from './queues/redis';
 export * from './http/errors';

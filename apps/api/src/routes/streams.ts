@@ -5,6 +5,7 @@ import {
   listStreamsQuery,
   parseBody,
   parseQuery,
+  patchStreamBody,
   pathId,
   route,
   streamFilters,
@@ -12,8 +13,9 @@ import {
 } from '@luna-streams/shared';
 import type { ApiDeps } from '../deps';
 
-// Streams (spec 4.2-4.6, 4.9). Static paths are registered before /:stream_id.
-export function streamsRouter({ streams }: ApiDeps): Router {
+// Streams (spec 4.2-4.9). Static paths (count here, logs in logs.ts) are registered
+// before /:stream_id.
+export function streamsRouter({ streams, streamChanges }: ApiDeps): Router {
   const router = Router();
 
   route(router, '/1/streams', {
@@ -46,6 +48,16 @@ export function streamsRouter({ streams }: ApiDeps): Router {
       const streamId = pathId(req, 'stream_id');
       const { account_id } = parseQuery(accountScope, req.query);
       res.json(await streams.get(streamId, account_id));
+    },
+    patch: async (req, res) => {
+      const streamId = pathId(req, 'stream_id');
+      const { account_id } = parseQuery(accountScope, req.query);
+      await streamChanges.patch(streamId, account_id, parseBody(patchStreamBody, req.body));
+      res.status(204).end();
+    },
+    put: async (req, res) => {
+      const streamId = pathId(req, 'stream_id');
+      res.json(await streamChanges.replace(streamId, parseBody(streamInput, req.body)));
     },
     delete: async (req, res) => {
       const streamId = pathId(req, 'stream_id');

@@ -69,6 +69,15 @@ export const errors = {
   badContentType: () =>
     new LunaError('BAD_CONTENT_TYPE', "Content type is unacceptable, allowed types: 'application/json'"),
   unsupportedMediaType: () => new LunaError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'),
+  badStreamStatus: (value: string, permitted: readonly string[]) =>
+    new LunaError(
+      'BAD_STREAM_STATUS',
+      `'${value}' is not valid stream status; permitted: [${permitted.map((p) => `'${p}'`).join(', ')}]`,
+    ),
+  cannotStop: (id: string) =>
+    new LunaError('CANNOT_STOP', `Processing of stream with id '${id}' is already in progress and cannot be stopped`),
+  cannotCancel: (id: string) =>
+    new LunaError('CANNOT_CANCEL', `Processing of stream with id '${id}' is finished and cannot be cancelled`),
   streamNotFound: (id: string) => new LunaError('STREAM_NOT_FOUND', `Stream with id '${id}' not found`),
   groupNameNotFound: (name: string) => new LunaError('GROUP_NAME_NOT_FOUND', `Group named '${name}' not found`),
   groupNotFound: (id: string) => new LunaError('GROUP_NOT_FOUND', `Group with id '${id}' not found`),

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './logs';
 export * from './primitives';
 export * from './query';
 export * from './request-id';

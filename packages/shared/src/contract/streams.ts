@@ -200,3 +200,14 @@ export const listStreamsQuery = streamFilters.extend({
   page_size: query.int(pageSize).default(10),
 });
 export type ListStreamsQuery = z.infer<typeof listStreamsQuery>;
+
+/** Body of PATCH /1/streams/{stream_id} (spec 4.7): at least one field. */
+export const patchStreamBody = z
+  .strictObject({
+    description: streamDescription.optional(),
+    status: z.enum(['pending', 'pause', 'cancel']).optional(),
+  })
+  .refine((body) => body.description !== undefined || body.status !== undefined, {
+    message: 'at least one field must have a value',
+  });
+export type PatchStreamBody = z.infer<typeof patchStreamBody>;

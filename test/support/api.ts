@@ -21,6 +21,7 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
 export interface TestApi {
   app: ReturnType<typeof composeApi>['app'];
   deps: ReturnType<typeof composeApi>['deps'];
+  pendingQueue: ReturnType<typeof composeApi>['pendingQueue'];
   database: TestDatabase;
   close(): Promise<void>;
 }
@@ -29,10 +30,14 @@ export interface TestApi {
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, env);
-  const { app, deps, shutdown } = composeApi(config, createLogger({ level: 'silent', name: 'test', pretty: false }));
+  const { app, deps, shutdown, pendingQueue } = composeApi(
+    config,
+    createLogger({ level: 'silent', name: 'test', pretty: false }),
+  );
   return {
     app,
     deps,
+    pendingQueue,
     database,
     async close() {
       await shutdown.run('test finished');
@@ -78,4 +83,50 @@ export async function logStatuses(api: TestApi, streamId: string): Promise<strin
     orderBy: [{ log_time: 'asc' }, { seq: 'asc' }],
   });
   return rows.map((r) => `${r.status}/${r.version}`);
+}
+
+/** Creates `n` streams and takes them all, as an agent would; returns their ids in queue order. */
+export async function createAndTake(
+  api: TestApi,
+  n: number,
+  overrides: Record<string, unknown> = {},
+): Promise<string[]> {
+  const { default: request } = await import('supertest');
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await createStream(api, overrides));
+  const res = await request(api.app)
+    .post('/1/streams/processing/queue')
+    .send({ filters: { stream_ids: ids }, limit: n });
+  if (res.status !== 200 || res.body.streams.length !== n) throw new Error(`take failed: ${res.status}`);
+  return ids;
+}
+
+/** Inserts `n` pending streams in one statement (for volume tests), returning their ids. */
+export async function insertPendingStreams(api: TestApi, n: number): Promise<string[]> {
+  const { rows } = await api.deps.db.pool.query<{ stream_id: string }>(
+    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
+                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, create_time)
+     SELECT '${ACCOUNT_A}', 'bulk-' || i, 'rtsp://cam/' || i, jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
+            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"${HANDLER}"}}', '{}', '{}', 1, 10, 60,
+            'enabled', 'pending', now() + make_interval(secs => i / 1000.0)
+       FROM generate_series(1, $1) AS i
+     RETURNING stream_id::text`,
+    [n],
+  );
+  return rows.map((r) => r.stream_id);
+}
+
+/** The test API listening on a loopback port, for clients that speak real HTTP. */
+export async function listen(api: TestApi): Promise<{ url: string; close(): Promise<void> }> {
+  const server = api.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -18,12 +18,17 @@ export function startApp(main: 'api' | 'worker', env: Record<string, string>): P
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Request lines are dropped from the kept output: only start-up and shutdown matter here.
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${main} did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      output += chunk
+        .toString()
+        .split('\n')
+        .filter((line) => !line.includes('"msg":"request"'))
+        .join('\n');
       const match = /"port":(\d+),"msg":"luna-streams \w+ listening"/.exec(output);
       if (match) {
         clearTimeout(timer);

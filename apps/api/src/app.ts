@@ -1,7 +1,8 @@
 import express from 'express';
-import { errorHandler, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
+import { errorHandler, feedbackRouter, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
 import type { ApiDeps } from './deps';
 import { logsRouter } from './routes/logs';
+import { queueRouter } from './routes/queue';
 import { serviceRouter } from './routes/service';
 import { streamsRouter } from './routes/streams';
 
@@ -17,6 +18,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(logsRouter(deps));
+  app.use(queueRouter(deps));
+  app.use(feedbackRouter(deps.feedback));
   app.use(streamsRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));

@@ -1,11 +1,15 @@
 import {
   closeRedis,
   createDatabase,
+  createFeedbackRepository,
+  createPendingQueue,
+  createQueueRepository,
   createRedis,
   createStreamChangesRepository,
   createStreamLogsRepository,
   createStreamsRepository,
   Shutdown,
+  startMirrorDrain,
   type Config,
   type Logger,
 } from '@luna-streams/shared';
@@ -21,9 +25,22 @@ export function composeApi(config: Config, logger: Logger) {
     logger,
   });
   const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
+  const pendingQueue = createPendingQueue(redis, config.REDIS_PREFIX);
+  pendingQueue.on('error', (error) => logger.debug({ err: error }, 'streams-pending queue error'));
+  const mirror = startMirrorDrain({
+    pool: db.pool,
+    queue: pendingQueue,
+    intervalMs: config.MIRROR_DRAIN_INTERVAL_MS,
+    logger,
+  });
+
+  // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
+  shutdown.add('mirror drain', () => mirror.stop());
+  shutdown.add('streams-pending queue', () => pendingQueue.close());
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
+
   const deps: ApiDeps = {
     config,
     logger,
@@ -32,7 +49,10 @@ export function composeApi(config: Config, logger: Logger) {
     streams: createStreamsRepository(db.prisma),
     streamChanges: createStreamChangesRepository(db.prisma),
     streamLogs: createStreamLogsRepository(db.prisma),
+    queue: createQueueRepository(db.prisma, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
+    feedback: createFeedbackRepository(db.prisma),
+    mirror,
     shutdown,
   };
-  return { app: createApp(deps), deps, shutdown };
+  return { app: createApp(deps), deps, shutdown, pendingQueue };
 }

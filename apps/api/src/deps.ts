@@ -1,6 +1,8 @@
 import type {
   Config,
   Database,
+  FeedbackRepository,
+  QueueRepository,
   Logger,
   Shutdown,
   StreamChangesRepository,
@@ -18,5 +20,8 @@ export interface ApiDeps {
   streams: StreamsRepository;
   streamChanges: StreamChangesRepository;
   streamLogs: StreamLogsRepository;
+  queue: QueueRepository;
+  feedback: FeedbackRepository;
+  mirror: { drainNow(): Promise<number> };
   shutdown: Shutdown;
 }

@@ -1,6 +1,15 @@
 import express from 'express';
-import type { Config, Database, Logger, Shutdown } from '@luna-streams/shared';
-import { errorHandler, healthcheck, jsonBody, notFound, requestId, requestLog, route } from '@luna-streams/shared';
+import type { Config, Database, FeedbackRepository, Logger, Shutdown } from '@luna-streams/shared';
+import {
+  errorHandler,
+  feedbackRouter,
+  healthcheck,
+  jsonBody,
+  notFound,
+  requestId,
+  requestLog,
+  route,
+} from '@luna-streams/shared';
 import type { Redis } from 'ioredis';
 
 export interface WorkerDeps {
@@ -9,9 +18,10 @@ export interface WorkerDeps {
   db: Database;
   redis: Redis;
   shutdown: Shutdown;
+  feedback: FeedbackRepository;
 }
 
-/** The worker's HTTP face: its health now; the agents' feedback endpoint joins it later. */
+/** The worker's HTTP face: the agents' feedback endpoint and its health. */
 export function createWorkerApp(deps: WorkerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -23,6 +33,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   const router = express.Router();
   route(router, '/healthcheck', { get: healthcheck({ pool: deps.db.pool, redis: deps.redis }) });
   app.use(router);
+  app.use(feedbackRouter(deps.feedback));
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,4 +1,12 @@
-import { closeRedis, createDatabase, createRedis, Shutdown, type Config, type Logger } from '@luna-streams/shared';
+import {
+  closeRedis,
+  createDatabase,
+  createFeedbackRepository,
+  createRedis,
+  Shutdown,
+  type Config,
+  type Logger,
+} from '@luna-streams/shared';
 import { createWorkerApp, type WorkerDeps } from './app';
 
 /** Builds the worker's dependencies and HTTP app; main.ts and the tests both start here. */
@@ -13,6 +21,6 @@ export function composeWorker(config: Config, logger: Logger) {
   const shutdown = new Shutdown(logger);
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
-  const deps: WorkerDeps = { config, logger, db, redis, shutdown };
+  const deps: WorkerDeps = { config, logger, db, redis, shutdown, feedback: createFeedbackRepository(db.prisma) };
   return { app: createWorkerApp(deps), deps, shutdown };
 }

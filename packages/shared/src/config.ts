@@ -41,6 +41,8 @@ export const configSchema = z.object({
   REDIS_PREFIX: z.string().min(1).default('{luna}'),
   STREAM_STATUS_OBSOLETING_PERIOD: intSetting(1, 86_400).default(20),
   STREAM_STATUS_OBSOLETING_INTERVAL: intSetting(1, 3600).default(5),
+  MAX_IN_PROGRESS_STREAMS: intSetting(1, 10_000_000).optional(),
+  MIRROR_DRAIN_INTERVAL_MS: intSetting(10, 60_000).default(250),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -15,6 +15,7 @@ describe('parseConfig', () => {
       REDIS_PREFIX: '{luna}',
       STREAM_STATUS_OBSOLETING_PERIOD: 20,
       STREAM_STATUS_OBSOLETING_INTERVAL: 5,
+      MIRROR_DRAIN_INTERVAL_MS: 250,
     });
   });
 
@@ -32,6 +33,7 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^Environment variable DATABASE_URL is invalid/],
     [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
     [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
+    [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],
     [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],
   ])('refuses %p with one line naming the variable', (override, message) => {
     let error: unknown;

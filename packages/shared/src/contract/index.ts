@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './feedback';
+export * from './queue';
 export * from './logs';
 export * from './primitives';
 export * from './query';

@@ -11,13 +11,13 @@ export interface Page {
   page_size: number;
 }
 
-const streamWithGroups = {
+export const streamWithGroups = {
   groups: { select: { group: { select: { group_name: true, seq: true } } } },
 } satisfies Prisma.StreamInclude;
 
 type LoadedStream = Prisma.StreamGetPayload<{ include: typeof streamWithGroups }>;
 
-function toObject(row: LoadedStream): StreamObject {
+export function toObject(row: LoadedStream): StreamObject {
   const groups = row.groups
     .map((link) => link.group)
     .sort((a, b) => (a.seq < b.seq ? -1 : 1))

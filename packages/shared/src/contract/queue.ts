@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { int, streamName, uuid } from './primitives';
+import { query } from './query';
+
+// The processing queue (spec 4.10, 4.11): pending streams in (queued_at, seq) order.
+// A peek or a take returns at most 1000 streams, whatever the limit asks (DESIGN.md section 3).
+export const QUEUE_BATCH_MAX = 1000;
+
+export const peekQueueQuery = z.object({
+  limit: query.int(int(1)),
+  stream_ids: query.list(uuid).optional(),
+  names: query.list(streamName).optional(),
+});
+export type PeekQueueQuery = z.infer<typeof peekQueueQuery>;
+
+export const queueFilters = z.strictObject({
+  stream_ids: z.array(uuid).max(QUEUE_BATCH_MAX).optional(),
+  names: z.array(streamName).max(QUEUE_BATCH_MAX).optional(),
+});
+export type QueueFilters = z.infer<typeof queueFilters>;
+
+export const takeQueueBody = z.strictObject({
+  filters: queueFilters,
+  limit: int(1),
+});
+export type TakeQueueBody = z.infer<typeof takeQueueBody>;

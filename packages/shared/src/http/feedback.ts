@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import { feedbackBody } from '../contract/feedback';
+import { parseBody } from '../contract/validation';
+import type { FeedbackRepository } from '../store/feedback.repository';
+import { route } from './routes';
+
+/**
+ * POST /1/streams/feedback (spec 4.12). Both apps mount this one router: agents at scale
+ * talk to the worker pool, while clients keep the API's single base URL (DESIGN.md section 1).
+ * The whole batch is validated before anything is applied.
+ */
+export function feedbackRouter(feedback: FeedbackRepository): Router {
+  const router = Router();
+  route(router, '/1/streams/feedback', {
+    post: async (req, res) => {
+      const body = parseBody(feedbackBody, req.body);
+      res.json({ streams: await feedback.apply(body.streams) });
+    },
+  });
+  return router;
+}

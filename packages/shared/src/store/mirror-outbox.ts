@@ -1,0 +1,61 @@
+import type { Pool } from 'pg';
+
+// Claims and clears marks of the streams-pending mirror outbox (see its migration).
+
+/** Only one drain runs at a time across every API copy: two would copy out of order. */
+const DRAIN_LOCK = 72707371;
+
+export interface MirrorEntry {
+  stream_id: string;
+  /** null when the stream no longer exists. */
+  status: string | null;
+  account_id: string | null;
+}
+
+/**
+ * One pass: reads up to `batchSize` marks with each stream's current status, hands them
+ * to `copy` (which makes the mirror match), then deletes the marks whose tick did not
+ * move meanwhile. Nothing is locked while `copy` talks to Redis but the drain's own
+ * advisory lock, so users' writes never wait on Redis; if `copy` fails the marks stay.
+ * Returns how many marks were copied (0 when another copy holds the drain).
+ */
+export async function drainMirrorOutbox(
+  pool: Pool,
+  copy: (entries: MirrorEntry[]) => Promise<void>,
+  batchSize = 500,
+): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+      DRAIN_LOCK,
+    ]);
+    if (!lock.rows[0]?.locked) {
+      await client.query('ROLLBACK');
+      return 0;
+    }
+    const { rows } = await client.query<MirrorEntry & { tick: string }>(
+      `SELECT o.stream_id::text, o.tick, s.status, s.account_id::text
+         FROM mirror_outbox o LEFT JOIN streams s ON s.stream_id = o.stream_id
+        ORDER BY o.marked_at, o.stream_id
+        LIMIT $1`,
+      [batchSize],
+    );
+    if (rows.length > 0) {
+      await copy(rows.map(({ stream_id, status, account_id }) => ({ stream_id, status, account_id })));
+      await client.query(
+        `DELETE FROM mirror_outbox o
+          USING unnest($1::uuid[], $2::bigint[]) AS d(stream_id, tick)
+          WHERE o.stream_id = d.stream_id AND o.tick = d.tick`,
+        [rows.map((r) => r.stream_id), rows.map((r) => r.tick)],
+      );
+    }
+    await client.query('COMMIT');
+    return rows.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrate } from '@luna-streams/shared';
 
@@ -53,4 +56,113 @@ export function printTable(rows: Record<string, string | number>[]): void {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
   process.stdout.write(`${line(headers)}\n${line(width.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(headers.map((h) => String(row[h])))}\n`);
+}
+
+/** Seeds `n` streams with the given status in one statement; returns their ids in queue order. */
+export async function seedStreams(url: string, n: number, status: 'pending' | 'in_progress'): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ stream_id: string }>(
+    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
+                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at,
+                          queued_at)
+     SELECT '00000000-0000-4000-8000-000000000001', 'cam-' || i, 'rtsp://cam/' || i,
+            jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
+            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
+            '{}', '{}', 1, 10, 60, 'enabled', $2, now(), now() + make_interval(secs => i / 1000.0)
+       FROM generate_series(1, $1) AS i
+     RETURNING stream_id::text`,
+    [n, status],
+  );
+  await client.query('VACUUM ANALYZE streams');
+  await client.end();
+  return rows.map((r) => r.stream_id);
+}
+
+/** Runs `workers` loops of `op` for `seconds`; returns how many units they completed per second. */
+export async function throughput(
+  workers: number,
+  seconds: number,
+  op: (worker: number) => Promise<number>,
+): Promise<number> {
+  const until = Date.now() + seconds * 1000;
+  const started = process.hrtime.bigint();
+  const counts = await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      let units = 0;
+      while (Date.now() < until) {
+        const done = await op(w);
+        if (done === 0) break;
+        units += done;
+      }
+      return units;
+    }),
+  );
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  return counts.reduce((a, b) => a + b, 0) / elapsed;
+}
+
+export function writeResult(name: string, data: object): string {
+  const file = join(__dirname, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), ...data }, null, 2));
+  return file;
+}
+
+/** Waits until the API has copied every seeded stream into the mirror (its steady state). */
+export async function waitForMirror(url: string, timeoutMs = 120_000): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM mirror_outbox');
+      if (Number(rows[0]!.n) === 0) return;
+      if (Date.now() > deadline) throw new Error('the mirror did not catch up');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * HTTP load from autocannon: `connections` keep-alive connections, each sending the
+ * request `make(connection)` builds, for `seconds`. `onBody` sees every answer's body.
+ */
+export async function httpLoad(options: {
+  url: string;
+  connections: number;
+  seconds: number;
+  body: (connection: number) => string;
+  onBody?: (body: string) => void;
+}): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request, context) => {
+          const state = context as { connection?: number };
+          state.connection ??= next++;
+          return { ...request, body: options.body(state.connection) };
+        },
+        onResponse: (_status, body) => options.onBody?.(body),
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.total / (result.duration || options.seconds),
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }

@@ -49,8 +49,8 @@ export function composeApi(config: Config, logger: Logger) {
     streams: createStreamsRepository(db.prisma),
     streamChanges: createStreamChangesRepository(db.prisma),
     streamLogs: createStreamLogsRepository(db.prisma),
-    queue: createQueueRepository(db.prisma, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
-    feedback: createFeedbackRepository(db.prisma),
+    queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
+    feedback: createFeedbackRepository(db),
     mirror,
     shutdown,
   };

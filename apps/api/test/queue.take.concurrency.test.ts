@@ -72,7 +72,7 @@ describe('queue take across two API processes', () => {
   it(`hands each of ${STREAMS} streams to exactly one of ${TAKERS} takers`, async () => {
     database = await createTestDatabase();
     await seed(database.url);
-    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, PORT: '0' };
+    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
     apis = await Promise.all([startApp('api', env), startApp('api', env)]);
     const { ids } = await takeAll(apis);
     expect(ids).toHaveLength(STREAMS);
@@ -86,7 +86,6 @@ describe('queue take across two API processes', () => {
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
-      PORT: '0',
       MAX_IN_PROGRESS_STREAMS: '37',
     };
     apis = await Promise.all([startApp('api', env), startApp('api', env)]);

@@ -21,6 +21,6 @@ export function composeWorker(config: Config, logger: Logger) {
   const shutdown = new Shutdown(logger);
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
-  const deps: WorkerDeps = { config, logger, db, redis, shutdown, feedback: createFeedbackRepository(db.prisma) };
+  const deps: WorkerDeps = { config, logger, db, redis, shutdown, feedback: createFeedbackRepository(db) };
   return { app: createWorkerApp(deps), deps, shutdown };
 }

@@ -14,7 +14,6 @@ describe('worker process', () => {
     const worker = await startApp('worker', {
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
-      WORKER_PORT: '0',
     });
     try {
       const res = await request(`http://127.0.0.1:${worker.port}`).get('/healthcheck').expect(200);
@@ -29,14 +28,14 @@ describe('worker process', () => {
 
   it('stops at start with one line naming a bad variable', async () => {
     await expect(
-      startApp('worker', { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, WORKER_PORT: 'eighty' }),
-    ).rejects.toThrow(/exited with 1:\nEnvironment variable WORKER_PORT is invalid: expected an integer\n$/);
+      startApp('worker', { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, DB_POOL_SIZE: 'many' }),
+    ).rejects.toThrow(/exited with 1:\nEnvironment variable DB_POOL_SIZE is invalid: expected an integer\n$/);
   });
 });
 
 describe('api process', () => {
   it('starts on a migrated database and exits 0 on SIGTERM after answering', async () => {
-    const api = await startApp('api', { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, PORT: '0' });
+    const api = await startApp('api', { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL });
     try {
       await request(`http://127.0.0.1:${api.port}`).get('/version').expect(200);
       await request(`http://127.0.0.1:${api.port}`).get('/1/streams/count').expect(200, { streams_count: 0 });

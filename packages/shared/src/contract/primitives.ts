@@ -81,7 +81,9 @@ function jsonProblem(value: unknown, depth: number): string | undefined {
   return undefined;
 }
 
-export const videoInfo = z.record(z.string(), z.json()).superRefine((value, ctx) => {
+// JSON.parse has already made the body JSON, so a plain-object check and one walk suffice
+// (z.json() would walk the value a second time, for every item of every feedback batch).
+export const videoInfo = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const problem = jsonProblem(value, 1);
   if (problem) ctx.addIssue({ code: 'custom', message: `video_info ${problem}` });
   else if (Buffer.byteLength(JSON.stringify(value)) > VIDEO_INFO_MAX_BYTES) {

@@ -5,9 +5,14 @@ import type { Logger } from '../log';
 import { drainMirrorOutbox, type MirrorEntry } from '../store/mirror-outbox';
 import { SELF_REMOVING, STREAMS_PENDING_QUEUE, type PendingJobData } from './names';
 
-// The streams-pending mirror (DESIGN.md section 3): one waiting BullMQ job per pending
-// stream, job id = stream id, so dashboards see the queue. Each copy takes the truth
-// from PostgreSQL, so order and repetition do not matter.
+// The streams-pending mirror (DESIGN.md section 3): one BullMQ job per pending stream,
+// job id = stream id, so dashboards see the queue. Each copy takes the truth from
+// PostgreSQL, so order and repetition do not matter. The jobs are added with a priority
+// (all alike, so FIFO among themselves): BullMQ keeps prioritized jobs in a sorted set,
+// where removing the job of a taken stream costs O(log n). In the plain wait list the
+// removal is an LREM that scans the whole list from the newest end, which with many
+// pending streams made Redis the busiest process on every take.
+const MIRROR_PRIORITY = 1;
 
 export function createPendingQueue(connection: Redis, prefix: string): Queue<PendingJobData> {
   return new Queue<PendingJobData>(STREAMS_PENDING_QUEUE, {
@@ -26,7 +31,7 @@ export async function copyToMirror(queue: Queue<PendingJobData>, entries: Mirror
       pending.map((e) => ({
         name: 'pending',
         data: { stream_id: e.stream_id, account_id: e.account_id! },
-        opts: { jobId: e.stream_id },
+        opts: { jobId: e.stream_id, priority: MIRROR_PRIORITY },
       })),
     );
   }

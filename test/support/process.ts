@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from './redis-server';
 
@@ -22,7 +23,14 @@ export async function startApp(main: 'api' | 'worker', env: Record<string, strin
   const portVariable = main === 'api' ? 'PORT' : 'WORKER_PORT';
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'apps', main, 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      // Each run gets BullMQ keys of its own unless the caller shares a prefix on purpose.
+      REDIS_PREFIX: `{luna-test-${randomBytes(4).toString('hex')}}`,
+      ...env,
+      [portVariable]: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -19,7 +19,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(serviceRouter(deps));
   app.use(logsRouter(deps));
   app.use(queueRouter(deps));
-  app.use(feedbackRouter(deps.feedback));
+  app.use(feedbackRouter(deps));
   app.use(streamsRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));

@@ -2,12 +2,14 @@ import {
   closeRedis,
   createDatabase,
   createFeedbackRepository,
+  createJobsQueue,
   createPendingQueue,
   createQueueRepository,
   createRedis,
   createStreamChangesRepository,
   createStreamLogsRepository,
   createStreamsRepository,
+  scheduleAutorestarts,
   Shutdown,
   startMirrorDrain,
   type Config,
@@ -26,7 +28,10 @@ export function composeApi(config: Config, logger: Logger) {
   });
   const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
   const pendingQueue = createPendingQueue(redis, config.REDIS_PREFIX);
-  pendingQueue.on('error', (error) => logger.debug({ err: error }, 'streams-pending queue error'));
+  const jobsQueue = createJobsQueue(redis, config.REDIS_PREFIX);
+  for (const queue of [pendingQueue, jobsQueue]) {
+    queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
+  }
   const mirror = startMirrorDrain({
     pool: db.pool,
     queue: pendingQueue,
@@ -37,7 +42,7 @@ export function composeApi(config: Config, logger: Logger) {
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
   shutdown.add('mirror drain', () => mirror.stop());
-  shutdown.add('streams-pending queue', () => pendingQueue.close());
+  shutdown.add('queues', () => Promise.all([pendingQueue.close(), jobsQueue.close()]));
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
 
@@ -51,6 +56,7 @@ export function composeApi(config: Config, logger: Logger) {
     streamLogs: createStreamLogsRepository(db.prisma),
     queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
     feedback: createFeedbackRepository(db),
+    scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
     mirror,
     shutdown,
   };

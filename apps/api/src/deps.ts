@@ -3,6 +3,7 @@ import type {
   Database,
   FeedbackRepository,
   QueueRepository,
+  ScheduledAutorestart,
   Logger,
   Shutdown,
   StreamChangesRepository,
@@ -22,6 +23,7 @@ export interface ApiDeps {
   streamLogs: StreamLogsRepository;
   queue: QueueRepository;
   feedback: FeedbackRepository;
+  scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   mirror: { drainNow(): Promise<number> };
   shutdown: Shutdown;
 }

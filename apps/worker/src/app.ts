@@ -1,5 +1,13 @@
 import express from 'express';
-import type { Config, Database, FeedbackRepository, Logger, Shutdown } from '@luna-streams/shared';
+import type {
+  BackgroundRepository,
+  Config,
+  Database,
+  FeedbackRepository,
+  Logger,
+  ScheduledAutorestart,
+  Shutdown,
+} from '@luna-streams/shared';
 import {
   errorHandler,
   feedbackRouter,
@@ -18,7 +26,9 @@ export interface WorkerDeps {
   db: Database;
   redis: Redis;
   shutdown: Shutdown;
+  background: BackgroundRepository;
   feedback: FeedbackRepository;
+  scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
 }
 
 /** The worker's HTTP face: the agents' feedback endpoint and its health. */
@@ -31,9 +41,27 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   const router = express.Router();
-  route(router, '/healthcheck', { get: healthcheck({ pool: deps.db.pool, redis: deps.redis }) });
+  route(router, '/healthcheck', {
+    get: healthcheck({
+      pool: deps.db.pool,
+      redis: deps.redis,
+      // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
+      details: async () => ({
+        jobs: Object.fromEntries(
+          (await deps.background.jobRuns()).map((run) => [
+            run.job,
+            {
+              last_started_at: run.last_started_at.toISOString(),
+              last_finished_at: run.last_finished_at?.toISOString() ?? null,
+              last_error: run.last_error,
+            },
+          ]),
+        ),
+      }),
+    }),
+  });
   app.use(router);
-  app.use(feedbackRouter(deps.feedback));
+  app.use(feedbackRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,15 +1,23 @@
 import {
   closeRedis,
+  createBackgroundRepository,
   createDatabase,
   createFeedbackRepository,
+  createJobsQueue,
+  createPendingQueue,
   createRedis,
+  scheduleAutorestarts,
   Shutdown,
   type Config,
   type Logger,
 } from '@luna-streams/shared';
 import { createWorkerApp, type WorkerDeps } from './app';
+import { startJobs } from './jobs-runner';
 
-/** Builds the worker's dependencies and HTTP app; main.ts and the tests both start here. */
+/**
+ * Builds the worker: its HTTP face (feedback, health) and, with the `jobs` role, the
+ * background jobs. main.ts and the tests both start here.
+ */
 export function composeWorker(config: Config, logger: Logger) {
   const db = createDatabase({
     url: config.DATABASE_URL,
@@ -17,10 +25,34 @@ export function composeWorker(config: Config, logger: Logger) {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     logger,
   });
-  const redis = createRedis(config.REDIS_URL, { role: 'worker', logger });
+  // Producers fail fast while Redis is away; the jobs runner has its own blocking connection.
+  const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
+  const jobsQueue = createJobsQueue(redis, config.REDIS_PREFIX);
+  const pendingQueue = createPendingQueue(redis, config.REDIS_PREFIX);
+  for (const queue of [jobsQueue, pendingQueue]) {
+    queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
+  }
+  const background = createBackgroundRepository(db);
+  const jobs = config.WORKER_ROLES.includes('jobs')
+    ? startJobs({ config, logger, background, redis, pendingQueue }, jobsQueue)
+    : undefined;
+
+  // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
+  if (jobs) shutdown.add('jobs', () => jobs.stop());
+  shutdown.add('queues', () => Promise.all([jobsQueue.close(), pendingQueue.close()]));
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
-  const deps: WorkerDeps = { config, logger, db, redis, shutdown, feedback: createFeedbackRepository(db) };
-  return { app: createWorkerApp(deps), deps, shutdown };
+
+  const deps: WorkerDeps = {
+    config,
+    logger,
+    db,
+    redis,
+    shutdown,
+    background,
+    feedback: createFeedbackRepository(db),
+    scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
+  };
+  return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue };
 }

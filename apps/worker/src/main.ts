@@ -9,14 +9,16 @@ async function main(): Promise<void> {
   await migrateWhenReachable(config.DATABASE_URL, logger);
 
   const { app, shutdown } = composeWorker(config, logger);
-  const server = app.listen(config.WORKER_PORT, () =>
-    logger.info({ port: (server.address() as AddressInfo).port }, 'luna-streams worker listening'),
-  );
-  server.on('error', (error) => {
-    logger.fatal({ err: error }, 'HTTP server failed');
-    process.exit(1);
-  });
-  shutdown.setServer(server);
+  if (config.WORKER_ROLES.includes('http')) {
+    const server = app.listen(config.WORKER_PORT, () =>
+      logger.info({ port: (server.address() as AddressInfo).port }, 'luna-streams worker listening'),
+    );
+    server.on('error', (error) => {
+      logger.fatal({ err: error }, 'HTTP server failed');
+      process.exit(1);
+    });
+    shutdown.setServer(server);
+  }
   shutdown.onSignals();
 }
 

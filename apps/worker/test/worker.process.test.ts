@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startApp } from '../../../test/support/process';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { TEST_REDIS_URL } from '../../../test/support/env';
+import { eventually } from '../../../test/support/redis-server';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -17,7 +18,12 @@ describe('worker process', () => {
     });
     try {
       const res = await request(`http://127.0.0.1:${worker.port}`).get('/healthcheck').expect(200);
-      expect(res.body).toEqual({ execution_time: expect.any(Number) });
+      expect(res.body.execution_time).toEqual(expect.any(Number));
+      // The schedulers ran their first ticks, recorded in PostgreSQL.
+      await eventually(async () => {
+        const health = await request(`http://127.0.0.1:${worker.port}`).get('/healthcheck');
+        return Boolean(health.body.jobs?.['handler-lost-sweep']?.last_finished_at && health.body.jobs?.reconcile);
+      });
       expect(res.headers['luna-request-id']).toMatch(/^[0-9]{10},/);
       await request(`http://127.0.0.1:${worker.port}`).get('/nowhere').expect(404);
     } finally {

@@ -43,6 +43,15 @@ export const configSchema = z.object({
   STREAM_STATUS_OBSOLETING_INTERVAL: intSetting(1, 3600).default(5),
   MAX_IN_PROGRESS_STREAMS: intSetting(1, 10_000_000).optional(),
   MIRROR_DRAIN_INTERVAL_MS: intSetting(10, 60_000).default(250),
+  RECONCILE_INTERVAL: intSetting(1, 3600).default(10),
+  AUTORESTART_RESET_AFTER: intSetting(1, 31_536_000).default(3600),
+  STREAM_LOG_RETENTION_DAYS: intSetting(1, 36_500).optional(),
+  WORKER_ROLES: z
+    .string()
+    .transform((s) => s.split(',').map((r) => r.trim()))
+    .pipe(z.array(z.enum(['http', 'jobs'])).min(1))
+    .default(['http', 'jobs']),
+  SWEEP_BATCH_SIZE: intSetting(1, 100_000).default(1000),
 });
 
 export type Config = z.output<typeof configSchema>;

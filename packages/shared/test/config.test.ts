@@ -16,6 +16,10 @@ describe('parseConfig', () => {
       STREAM_STATUS_OBSOLETING_PERIOD: 20,
       STREAM_STATUS_OBSOLETING_INTERVAL: 5,
       MIRROR_DRAIN_INTERVAL_MS: 250,
+      RECONCILE_INTERVAL: 10,
+      AUTORESTART_RESET_AFTER: 3600,
+      WORKER_ROLES: ['http', 'jobs'],
+      SWEEP_BATCH_SIZE: 1000,
     });
   });
 
@@ -33,6 +37,7 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^Environment variable DATABASE_URL is invalid/],
     [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
     [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
+    [{ WORKER_ROLES: 'http,cron' }, /^Environment variable WORKER_ROLES is invalid/],
     [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],
     [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],
   ])('refuses %p with one line naming the variable', (override, message) => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { feedbackBody } from '../contract/feedback';
 import { parseBody } from '../contract/validation';
+import type { ScheduledAutorestart } from '../domain/autorestart';
 import type { FeedbackRepository } from '../store/feedback.repository';
 import { route } from './routes';
 
@@ -9,12 +10,18 @@ import { route } from './routes';
  * talk to the worker pool, while clients keep the API's single base URL (DESIGN.md section 1).
  * The whole batch is validated before anything is applied.
  */
-export function feedbackRouter(feedback: FeedbackRepository): Router {
+export function feedbackRouter(deps: {
+  feedback: FeedbackRepository;
+  /** Sets the timers of the failures autorestart will retry; never throws. */
+  scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
+}): Router {
   const router = Router();
   route(router, '/1/streams/feedback', {
     post: async (req, res) => {
       const body = parseBody(feedbackBody, req.body);
-      res.json({ streams: await feedback.apply(body.streams) });
+      const { answers, autorestarts } = await deps.feedback.apply(body.streams);
+      await deps.scheduleAutorestarts(autorestarts);
+      res.json({ streams: answers });
     },
   });
   return router;

@@ -50,7 +50,7 @@ function failure(component: 'db' | 'redis', error: unknown): HealthComponentErro
  * PostgreSQL answers, Redis trouble listed under `degraded`; 502 {errors} when
  * PostgreSQL does not.
  */
-export function healthcheck(deps: { pool: Pool; redis?: Redis }) {
+export function healthcheck(deps: { pool: Pool; redis?: Redis; details?: () => Promise<object> }) {
   return async (_req: Request, res: Response): Promise<void> => {
     const started = process.hrtime.bigint();
     const [db, redis] = await Promise.allSettled([
@@ -63,6 +63,7 @@ export function healthcheck(deps: { pool: Pool; redis?: Redis }) {
       res.status(502).json({ errors: [failure('db', db.reason), ...redisError] });
       return;
     }
-    res.status(200).json({ execution_time, ...(redisError.length ? { degraded: redisError } : {}) });
+    const details = deps.details ? await deps.details().catch(() => ({})) : {};
+    res.status(200).json({ execution_time, ...(redisError.length ? { degraded: redisError } : {}), ...details });
   };
 }

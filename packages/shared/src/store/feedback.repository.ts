@@ -1,6 +1,7 @@
 import type { FeedbackAnswer, FeedbackItem } from '../contract/feedback';
 import type { StoredStatus } from '../contract/primitives';
 import { feedbackAnswerFor, feedbackOutcome } from '../domain/feedback';
+import type { ScheduledAutorestart } from '../domain/autorestart';
 import type { Database } from './database';
 import { translatingErrors } from './translate';
 
@@ -17,8 +18,10 @@ import { translatingErrors } from './translate';
  *   lets linking (a foreign-key check) through, and costs a third less than FOR UPDATE.
  * - `applied` updates only the rows whose feedback counts (acceptsFeedback in
  *   domain/feedback.ts: in progress, same version): the feedback clock, video_info, and
- *   for done/failure the status (failure also stores last_error; done resets the
- *   autorestart series). Stale or foreign feedback changes nothing.
+ *   for done/failure the status. done resets the autorestart series; failure stores
+ *   last_error and, as domain/autorestart.ts decides, either sets the autorestart
+ *   deadline (failure time + delay) or marks the series failed. Stale or foreign
+ *   feedback changes nothing.
  * - `logged` writes a log row for each status change, in the same statement.
  * The answer is each stream's status and version after the statement, or nulls.
  * A prepared statement through pg: agents send it many times a second.
@@ -40,12 +43,21 @@ const FEEDBACK_SQL = `
            status = i.status,
            last_error = CASE WHEN i.status = 'failure' THEN i.error ELSE s.last_error END,
            autorestart_current_attempt = CASE WHEN i.status = 'done' THEN 0 ELSE s.autorestart_current_attempt END,
-           autorestart_status = CASE WHEN i.status <> 'done' THEN s.autorestart_status
-                                     WHEN s.autorestart_restart = 1 THEN 'enabled' ELSE 'disabled' END
+           autorestart_status = CASE
+             WHEN i.status = 'done' THEN CASE WHEN s.autorestart_restart = 1 THEN 'enabled' ELSE 'disabled' END
+             WHEN i.status = 'failure' AND s.autorestart_restart = 1
+                  AND s.autorestart_current_attempt >= s.autorestart_attempt_count THEN 'failed'
+             ELSE s.autorestart_status END,
+           autorestart_next_at = CASE
+             WHEN i.status = 'failure' AND s.autorestart_restart = 1
+                  AND s.autorestart_current_attempt < s.autorestart_attempt_count
+               THEN now() + make_interval(secs => s.autorestart_delay)
+             WHEN i.status = 'in_progress' THEN s.autorestart_next_at
+             ELSE NULL END
       FROM input i, locked l
      WHERE s.stream_id = i.stream_id AND l.stream_id = i.stream_id
        AND l.status = 'in_progress' AND l.version = i.version
-    RETURNING s.stream_id, s.account_id, s.status, s.version, s.video_info, s.last_error
+    RETURNING s.stream_id, s.account_id, s.status, s.version, s.video_info, s.last_error, s.autorestart_next_at
   ), logged AS (
     INSERT INTO stream_logs (stream_id, account_id, status, version, video_info, error)
     SELECT a.stream_id, a.account_id, a.status, a.version, a.video_info,
@@ -55,7 +67,8 @@ const FEEDBACK_SQL = `
   )
   SELECT i.stream_id::text AS stream_id,
          COALESCE(a.status, l.status) AS status,
-         COALESCE(a.version, l.version) AS version
+         COALESCE(a.version, l.version) AS version,
+         CASE WHEN a.status = 'failure' THEN a.autorestart_next_at END AS restart_at
     FROM input i
     LEFT JOIN locked l ON l.stream_id = i.stream_id
     LEFT JOIN applied a ON a.stream_id = i.stream_id`;
@@ -64,13 +77,20 @@ interface AnswerRow {
   stream_id: string;
   status: StoredStatus | null;
   version: number | null;
+  restart_at: Date | null;
+}
+
+export interface FeedbackResult {
+  answers: Record<string, FeedbackAnswer>;
+  /** Failures autorestart will retry, with their deadlines: each needs a timer. */
+  autorestarts: ScheduledAutorestart[];
 }
 
 export function createFeedbackRepository(db: Database) {
   return translatingErrors({
     /** Applies a validated batch (ids unique) and answers every item, in the batch's order. */
-    async apply(items: FeedbackItem[]): Promise<Record<string, FeedbackAnswer>> {
-      if (items.length === 0) return {};
+    async apply(items: FeedbackItem[]): Promise<FeedbackResult> {
+      if (items.length === 0) return { answers: {}, autorestarts: [] };
       const input = items.map((i) => ({
         stream_id: i.stream_id,
         status: feedbackOutcome(i).status,
@@ -84,6 +104,7 @@ export function createFeedbackRepository(db: Database) {
         values: [JSON.stringify(input)],
       });
       const after = new Map(rows.map((r) => [r.stream_id, r]));
+      const autorestarts = rows.flatMap((r) => (r.restart_at ? [{ stream_id: r.stream_id, at: r.restart_at }] : []));
       const answers: Record<string, FeedbackAnswer> = {};
       for (const item of items) {
         const row = after.get(item.stream_id);
@@ -91,7 +112,7 @@ export function createFeedbackRepository(db: Database) {
           row && row.status !== null && row.version !== null ? { status: row.status, version: row.version } : undefined,
         );
       }
-      return answers;
+      return { answers, autorestarts };
     },
   });
 }

@@ -1,0 +1,7 @@
+import type { JobHandler } from './context';
+
+/** In-progress streams silent longer than the obsoleting period go back to the queue (spec 6.5). */
+export const sweepLostHandlers: JobHandler = async (_job, { background, config }) => {
+  const moved = await background.sweepLostHandlers(config.STREAM_STATUS_OBSOLETING_PERIOD, config.SWEEP_BATCH_SIZE);
+  return { moved };
+};

@@ -1,0 +1,26 @@
+import { mirrorSentinelKey } from '@luna-streams/shared';
+import type { JobHandler } from './context';
+
+/** Seconds past its deadline before reconcile restarts a failure itself (its timer should have). */
+const AUTORESTART_GRACE_SECONDS = 2;
+
+/**
+ * The safety net that makes Redis losable (DESIGN.md sections 2, 5): restarts failures
+ * whose timer Redis lost, gives long-running streams a fresh autorestart series, and
+ * rebuilds the streams-pending mirror when its sentinel key is gone (Redis was flushed
+ * or replaced): the mirror is emptied and every pending stream marked for the API's drain.
+ */
+export const reconcile: JobHandler = async (_job, { background, config, redis, pendingQueue, logger }) => {
+  const restarted = await background.restartOverdue(AUTORESTART_GRACE_SECONDS, config.SWEEP_BATCH_SIZE);
+  const seriesReset = await background.resetLongRunningSeries(config.AUTORESTART_RESET_AFTER);
+  const sentinel = mirrorSentinelKey(config.REDIS_PREFIX);
+  let mirrorMarked: number | null = null;
+  if ((await redis.exists(sentinel)) === 0) {
+    await pendingQueue.obliterate({ force: true });
+    mirrorMarked = await background.markPendingForMirror();
+    await redis.set(sentinel, new Date().toISOString());
+    logger.info({ marked: mirrorMarked }, 'streams-pending mirror rebuilt');
+  }
+  if (restarted > 0) logger.warn({ restarted }, 'restarted failures whose autorestart timer was lost');
+  return { restarted, seriesReset, mirrorRebuilt: mirrorMarked !== null, mirrorMarked };
+};

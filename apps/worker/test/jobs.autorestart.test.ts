@@ -1,0 +1,126 @@
+import request from 'supertest';
+import {
+  createAndTake,
+  createStream,
+  logStatuses,
+  startTestApi,
+  streamBody,
+  type TestApi,
+} from '../../../test/support/api';
+import { eventually } from '../../../test/support/redis-server';
+import { startTestWorker, type TestWorker } from '../../../test/support/worker';
+
+let api: TestApi;
+let worker: TestWorker;
+beforeAll(async () => {
+  api = await startTestApi();
+  // A long obsoleting period: only autorestart moves streams in this file.
+  worker = startTestWorker(api, { STREAM_STATUS_OBSOLETING_PERIOD: '600' });
+});
+afterAll(async () => {
+  await worker.shutdown.run('test');
+  await api.close();
+});
+
+async function stream(id: string) {
+  return (await request(api.app).get(`/1/streams/${id}`).expect(200)).body;
+}
+
+async function takeAndFail(id: string, version = 1) {
+  await request(api.app)
+    .post('/1/streams/processing/queue')
+    .send({ filters: { stream_ids: [id] }, limit: 1 })
+    .expect(200);
+  const res = await request(worker.app)
+    .post('/1/streams/feedback')
+    .send({ streams: [{ stream_id: id, status: 'failure', version, error: 'Connection refused' }] })
+    .expect(200);
+  expect(res.body.streams[id]).toEqual({ status: 'failure', version });
+}
+
+describe('autorestart', () => {
+  it('restarts twice with delay 1 and attempt_count 2, then gives up', async () => {
+    const id = await createStream(api, { autorestart: { restart: 1, attempt_count: 2, delay: 1 } });
+    for (const attempt of [1, 2]) {
+      await takeAndFail(id);
+      const failedAt = Date.now();
+      expect((await stream(id)).status).toBe('failure');
+      await eventually(async () => (await stream(id)).status === 'pending', 10_000, `restart ${attempt}`);
+      expect(Date.now() - failedAt).toBeGreaterThanOrEqual(900);
+      const got = await stream(id);
+      expect(got.autorestart).toMatchObject({ current_attempt: attempt, status: 'in_progress' });
+      expect(got.autorestart.last_attempt_time).toEqual(expect.any(String));
+      expect(got.version).toBe(1);
+      expect(got.last_error).toBe('Connection refused');
+    }
+    await takeAndFail(id);
+    await new Promise((r) => setTimeout(r, 2500));
+    const given = await stream(id);
+    expect(given.status).toBe('failure');
+    expect(given.autorestart).toMatchObject({ current_attempt: 2, status: 'failed' });
+    expect(await logStatuses(api, id)).toEqual([
+      'pending/1',
+      'in_progress/1',
+      'failure/1',
+      'restart/1',
+      'pending/1',
+      'in_progress/1',
+      'failure/1',
+      'restart/1',
+      'pending/1',
+      'in_progress/1',
+      'failure/1',
+    ]);
+  });
+
+  it('never restarts with restart 0', async () => {
+    const id = await createStream(api, { autorestart: { restart: 0, delay: 0 } });
+    await takeAndFail(id);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await stream(id)).status).toBe('failure');
+    expect((await stream(id)).autorestart.status).toBe('disabled');
+  });
+
+  it('resets the series on PATCH and PUT; a new failure after a reset gets a timer of its own', async () => {
+    const settings = { restart: 1, attempt_count: 1, delay: 1 };
+    const id = await createStream(api, { autorestart: settings });
+    await takeAndFail(id);
+    await eventually(async () => (await stream(id)).status === 'pending', 10_000, 'first restart');
+    await takeAndFail(id);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await stream(id)).autorestart).toMatchObject({ current_attempt: 1, status: 'failed' });
+
+    await request(api.app).patch(`/1/streams/${id}`).send({ status: 'pending' }).expect(204);
+    expect((await stream(id)).autorestart).toMatchObject({ current_attempt: 0, status: 'enabled' });
+    await takeAndFail(id);
+    await eventually(async () => (await stream(id)).status === 'pending', 10_000, 'restart after PATCH');
+    expect((await stream(id)).autorestart.current_attempt).toBe(1);
+
+    await request(api.app)
+      .put(`/1/streams/${id}`)
+      .send(streamBody({ autorestart: settings }))
+      .expect(200);
+    expect((await stream(id)).autorestart).toMatchObject({ current_attempt: 0, status: 'enabled' });
+    await takeAndFail(id, 2);
+    await eventually(async () => (await stream(id)).status === 'pending', 10_000, 'restart after PUT');
+    expect((await stream(id)).autorestart.current_attempt).toBe(1);
+  });
+
+  it('does not restart a failure the user paused before its timer fired', async () => {
+    const id = await createStream(api, { autorestart: { restart: 1, attempt_count: 5, delay: 1 } });
+    await takeAndFail(id);
+    await request(api.app).patch(`/1/streams/${id}`).send({ status: 'pause' }).expect(204);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await stream(id)).status).toBe('pause');
+    expect(await logStatuses(api, id)).toEqual(['pending/1', 'in_progress/1', 'failure/1', 'pause/1']);
+  });
+
+  it('restarts at once with delay 0', async () => {
+    const [id] = await createAndTake(api, 1, { autorestart: { restart: 1, attempt_count: 3, delay: 0 } });
+    await request(worker.app)
+      .post('/1/streams/feedback')
+      .send({ streams: [{ stream_id: id, status: 'failure', version: 1, error: 'x' }] })
+      .expect(200);
+    await eventually(async () => (await stream(id!)).status === 'pending', 5000, 'immediate restart');
+  });
+});

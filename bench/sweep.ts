@@ -1,0 +1,72 @@
+import pg from 'pg';
+import { startApp } from '../test/support/process';
+import { freshDatabase, printTable, REDIS_URL, writeResult } from './support';
+
+// 100,000 in-progress streams whose agents went silent: how long until the worker's
+// handler_lost sweep has put every one back in the queue, and at what rate.
+// Target: all back within STREAM_STATUS_OBSOLETING_INTERVAL + 5 s of the worker starting.
+
+const STREAMS = Number(process.env.BENCH_SWEEP_STREAMS ?? 100_000);
+const INTERVAL = 5;
+
+async function main(): Promise<void> {
+  const db = await freshDatabase();
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
+                            autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at)
+       SELECT '00000000-0000-4000-8000-000000000001', 'cam-' || i, 'rtsp://cam/' || i,
+              jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
+              '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
+              '{}', '{}', 1, 10, 60, 'enabled', 'in_progress', now() - interval '1 hour'
+         FROM generate_series(1, $1) AS i`,
+      [STREAMS],
+    );
+    await client.query('VACUUM ANALYZE streams');
+    const started = Date.now();
+    const worker = await startApp('worker', {
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL),
+    });
+    let firstMoved: number | undefined;
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ pending: string }>(
+          "SELECT count(*) FILTER (WHERE status = 'pending') AS pending FROM streams",
+        );
+        const pending = Number(rows[0]!.pending);
+        if (pending > 0 && firstMoved === undefined) firstMoved = Date.now();
+        if (pending === STREAMS) break;
+        if (Date.now() - started > 120_000) throw new Error(`only ${pending} of ${STREAMS} back after 120 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await worker.stop();
+    }
+    const total = (Date.now() - started) / 1000;
+    const sweeping = (Date.now() - (firstMoved ?? started)) / 1000;
+    const row = {
+      figure: `${STREAMS} silent streams back in the queue`,
+      'seconds from worker start': total.toFixed(1),
+      'sweep seconds': sweeping.toFixed(1),
+      'streams/s': (STREAMS / sweeping).toFixed(0),
+      target: `≤ ${INTERVAL + 5} s`,
+      met: total <= INTERVAL + 5 ? 'yes' : 'NO',
+    };
+    printTable([row]);
+    process.stdout.write(`written to ${writeResult('sweep', row)}\n`);
+  } finally {
+    await client.end();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import request from 'supertest';
+import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
+import { startApp } from '../../../test/support/process';
+import { eventually } from '../../../test/support/redis-server';
+import { startTestWorker } from '../../../test/support/worker';
+import { TEST_REDIS_URL } from '../../../test/support/env';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+describe('log retention', () => {
+  it('deletes log rows older than STREAM_LOG_RETENTION_DAYS and keeps the rest', async () => {
+    const id = await createStream(api);
+    await api.deps.db.pool.query(
+      `INSERT INTO stream_logs (stream_id, account_id, status, version, log_time)
+       SELECT $1, '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40', 'pause', 1, now() - interval '40 days'
+         FROM generate_series(1, 25)`,
+      [id],
+    );
+    const worker = startTestWorker(api, { STREAM_LOG_RETENTION_DAYS: '30' });
+    try {
+      await eventually(
+        async () => (await api.deps.db.prisma.streamLog.count({ where: { stream_id: id } })) === 1,
+        15_000,
+        'old rows deleted',
+      );
+      const run = await api.deps.db.prisma.jobRun.findUniqueOrThrow({ where: { job: 'log-retention' } });
+      expect(run.last_result).toEqual({ deleted: 25 });
+    } finally {
+      await worker.shutdown.run('test');
+    }
+  });
+});
+
+describe('WORKER_ROLES', () => {
+  const env = () => ({
+    DATABASE_URL: api.database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: api.deps.config.REDIS_PREFIX,
+    STREAM_STATUS_OBSOLETING_INTERVAL: '1',
+  });
+
+  it('http only: serves feedback and runs no job', async () => {
+    await api.deps.db.prisma.jobRun.deleteMany();
+    const worker = await startApp('worker', { ...env(), WORKER_ROLES: 'http' });
+    try {
+      await request(worker.url).post('/1/streams/feedback').send({ streams: [] }).expect(200);
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await api.deps.db.prisma.jobRun.count()).toBe(0);
+    } finally {
+      expect(await worker.stop()).toBe(0);
+    }
+  });
+});

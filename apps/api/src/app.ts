@@ -1,6 +1,8 @@
 import express from 'express';
 import { errorHandler, feedbackRouter, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
 import type { ApiDeps } from './deps';
+import { groupsRouter } from './routes/groups';
+import { linkerRouter } from './routes/linker';
 import { logsRouter } from './routes/logs';
 import { queueRouter } from './routes/queue';
 import { serviceRouter } from './routes/service';
@@ -21,6 +23,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(queueRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(streamsRouter(deps));
+  app.use(groupsRouter(deps));
+  app.use(linkerRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -2,6 +2,7 @@ import type {
   Config,
   Database,
   FeedbackRepository,
+  GroupsRepository,
   QueueRepository,
   ScheduledAutorestart,
   Logger,
@@ -23,6 +24,7 @@ export interface ApiDeps {
   streamLogs: StreamLogsRepository;
   queue: QueueRepository;
   feedback: FeedbackRepository;
+  groups: GroupsRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   mirror: { drainNow(): Promise<number> };
   shutdown: Shutdown;

@@ -15,6 +15,7 @@ export * from './store/queue.repository';
 export * from './store/feedback.repository';
 export * from './store/mirror-outbox';
 export * from './store/background.repository';
+export * from './store/groups.repository';
 export * from './store/stream-mapper';
 export * from './queues/redis';
 export * from './queues/names';

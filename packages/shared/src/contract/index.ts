@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './feedback';
+export * from './groups';
 export * from './queue';
 export * from './logs';
 export * from './primitives';

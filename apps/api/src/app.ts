@@ -1,6 +1,7 @@
 import express from 'express';
 import { errorHandler, feedbackRouter, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
 import type { ApiDeps } from './deps';
+import { docsRouter } from './routes/docs';
 import { groupsRouter } from './routes/groups';
 import { linkerRouter } from './routes/linker';
 import { logsRouter } from './routes/logs';
@@ -19,6 +20,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   app.use(serviceRouter(deps));
+  app.use(docsRouter());
   app.use(logsRouter(deps));
   app.use(queueRouter(deps));
   app.use(feedbackRouter(deps));

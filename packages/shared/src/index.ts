@@ -23,6 +23,7 @@ export * from './queues/mirror';
 export * from './queues/autorestart';
 export * from './http/errors';
 export * from './http/feedback';
+export * from './http/docs';
 export * from './http/health';
 export * from './http/json-body';
 export * from './http/request-id';

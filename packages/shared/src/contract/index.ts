@@ -3,6 +3,8 @@ export * from './feedback';
 export * from './groups';
 export * from './queue';
 export * from './logs';
+export * from './openapi';
+export * from './operations';
 export * from './primitives';
 export * from './query';
 export * from './request-id';

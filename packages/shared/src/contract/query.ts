@@ -8,19 +8,35 @@ import { errors } from './errors';
 
 const MAX_LIST_ITEMS = 1000;
 
+/** What each query parameter really is, for the OpenAPI document (the parsers take strings). */
+export const queryParameterShapes = new WeakMap<z.ZodType, { list: boolean; schema: z.ZodType }>();
+
+function described<T extends z.ZodType>(parser: T, list: boolean, schema: z.ZodType): T {
+  queryParameterShapes.set(parser, { list, schema });
+  return parser;
+}
+
 export const query = {
-  one: <T extends z.ZodType<unknown, string>>(schema: T) => z.string().pipe(schema),
+  one: <T extends z.ZodType<unknown, string>>(schema: T) => described(z.string().pipe(schema), false, schema),
   int: <T extends z.ZodType<unknown, number>>(schema: T) =>
-    z
-      .string()
-      .regex(/^[0-9]{1,12}$/)
-      .transform(Number)
-      .pipe(schema),
+    described(
+      z
+        .string()
+        .regex(/^[0-9]{1,12}$/)
+        .transform(Number)
+        .pipe(schema),
+      false,
+      schema,
+    ),
   list: <T extends z.ZodType<unknown, string>>(item: T) =>
-    z
-      .union([z.string(), z.array(z.string())])
-      .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')))
-      .pipe(z.array(item).max(MAX_LIST_ITEMS)),
+    described(
+      z
+        .union([z.string(), z.array(z.string())])
+        .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')))
+        .pipe(z.array(item).max(MAX_LIST_ITEMS)),
+      true,
+      z.array(item).max(MAX_LIST_ITEMS),
+    ),
 };
 
 export function parseQuery<T extends z.ZodObject>(schema: T, raw: unknown): z.output<T> {

@@ -1,5 +1,14 @@
 import express from 'express';
-import { errorHandler, feedbackRouter, jsonBody, notFound, requestId, requestLog } from '@luna-streams/shared';
+import {
+  errorHandler,
+  feedbackRouter,
+  httpMetrics,
+  jsonBody,
+  notFound,
+  requestId,
+  requestLog,
+} from '@luna-streams/shared';
+import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
 import { docsRouter } from './routes/docs';
 import { groupsRouter } from './routes/groups';
@@ -17,10 +26,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  app.use(httpMetrics(deps.metrics));
   app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(docsRouter());
+  app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN));
   app.use(logsRouter(deps));
   app.use(queueRouter(deps));
   app.use(feedbackRouter(deps));

@@ -4,6 +4,7 @@ import {
   createFeedbackRepository,
   createGroupsRepository,
   createJobsQueue,
+  createMetrics,
   createPendingQueue,
   createQueueRepository,
   createRedis,
@@ -61,6 +62,8 @@ export function composeApi(config: Config, logger: Logger) {
     scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
     mirror,
     shutdown,
+    metrics: createMetrics('api'),
+    dashboardQueues: [pendingQueue, jobsQueue],
   };
   return { app: createApp(deps), deps, shutdown, pendingQueue };
 }

@@ -6,11 +6,13 @@ import type {
   QueueRepository,
   ScheduledAutorestart,
   Logger,
+  Metrics,
   Shutdown,
   StreamChangesRepository,
   StreamLogsRepository,
   StreamsRepository,
 } from '@luna-streams/shared';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
@@ -28,4 +30,7 @@ export interface ApiDeps {
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   mirror: { drainNow(): Promise<number> };
   shutdown: Shutdown;
+  metrics: Metrics;
+  /** The BullMQ queues the dashboard shows. */
+  dashboardQueues: Queue[];
 }

@@ -5,6 +5,7 @@ import type {
   Database,
   FeedbackRepository,
   Logger,
+  Metrics,
   ScheduledAutorestart,
   Shutdown,
 } from '@luna-streams/shared';
@@ -12,10 +13,13 @@ import {
   errorHandler,
   feedbackRouter,
   healthcheck,
+  httpMetrics,
   jsonBody,
+  metricsEndpoint,
   notFound,
   requestId,
   requestLog,
+  requireAdminToken,
   route,
 } from '@luna-streams/shared';
 import type { Redis } from 'ioredis';
@@ -29,6 +33,8 @@ export interface WorkerDeps {
   background: BackgroundRepository;
   feedback: FeedbackRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
+  metrics: Metrics;
+  refreshGauges: () => Promise<void>;
 }
 
 /** The worker's HTTP face: the agents' feedback endpoint and its health. */
@@ -38,6 +44,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.set('etag', false);
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  app.use(httpMetrics(deps.metrics));
   app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   const router = express.Router();
@@ -60,6 +67,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
       }),
     }),
   });
+  route(router, '/metrics', { get: [requireAdminToken(deps.config.ADMIN_TOKEN), metricsEndpoint(deps.metrics)] });
   app.use(router);
   app.use(feedbackRouter(deps));
   app.use(notFound());

@@ -4,6 +4,7 @@ import {
   createDatabase,
   createFeedbackRepository,
   createJobsQueue,
+  createMetrics,
   createPendingQueue,
   createRedis,
   scheduleAutorestarts,
@@ -12,6 +13,7 @@ import {
   type Logger,
 } from '@luna-streams/shared';
 import { createWorkerApp, type WorkerDeps } from './app';
+import { startGauges } from './gauges';
 import { startJobs } from './jobs-runner';
 
 /**
@@ -33,13 +35,16 @@ export function composeWorker(config: Config, logger: Logger) {
     queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
   }
   const background = createBackgroundRepository(db);
+  const metrics = createMetrics('worker');
   const jobs = config.WORKER_ROLES.includes('jobs')
-    ? startJobs({ config, logger, background, redis, pendingQueue }, jobsQueue)
+    ? startJobs({ config, logger, background, redis, pendingQueue, metrics }, jobsQueue)
     : undefined;
+  const gauges = startGauges({ metrics, background, pendingQueue, jobsQueue, intervalMs: 15_000, logger });
 
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
   if (jobs) shutdown.add('jobs', () => jobs.stop());
+  shutdown.add('gauges', async () => gauges.stop());
   shutdown.add('queues', () => Promise.all([jobsQueue.close(), pendingQueue.close()]));
   shutdown.add('redis', () => closeRedis(redis));
   shutdown.add('database', () => db.close());
@@ -53,6 +58,8 @@ export function composeWorker(config: Config, logger: Logger) {
     background,
     feedback: createFeedbackRepository(db),
     scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
+    metrics,
+    refreshGauges: () => gauges.refresh(),
   };
   return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue };
 }

@@ -52,6 +52,7 @@ export const configSchema = z.object({
     .pipe(z.array(z.enum(['http', 'jobs'])).min(1))
     .default(['http', 'jobs']),
   SWEEP_BATCH_SIZE: intSetting(1, 100_000).default(1000),
+  ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
 });
 
 export type Config = z.output<typeof configSchema>;

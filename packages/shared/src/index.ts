@@ -24,6 +24,8 @@ export * from './queues/autorestart';
 export * from './http/errors';
 export * from './http/feedback';
 export * from './http/docs';
+export * from './http/metrics';
+export * from './http/admin';
 export * from './http/health';
 export * from './http/json-body';
 export * from './http/request-id';

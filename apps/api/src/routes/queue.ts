@@ -3,7 +3,7 @@ import { parseBody, parseQuery, peekQueueQuery, route, takeQueueBody } from '@lu
 import type { ApiDeps } from '../deps';
 
 // The processing queue (spec 4.10, 4.11).
-export function queueRouter({ queue }: ApiDeps): Router {
+export function queueRouter({ queue, metrics }: ApiDeps): Router {
   const router = Router();
 
   route(router, '/1/streams/processing/queue', {
@@ -12,7 +12,9 @@ export function queueRouter({ queue }: ApiDeps): Router {
     },
     post: async (req, res) => {
       const { filters, limit } = parseBody(takeQueueBody, req.body);
-      res.json({ streams: await queue.take(filters, limit) });
+      const streams = await queue.take(filters, limit);
+      metrics.takes.inc(streams.length);
+      res.json({ streams });
     },
   });
 

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { API_VERSION, errors, healthcheck, route } from '@luna-streams/shared';
+import { API_VERSION, errors, healthcheck, metricsEndpoint, requireAdminToken, route } from '@luna-streams/shared';
 import { configText, configView } from '../config-view';
 import type { ApiDeps } from '../deps';
 
 // Service endpoints (spec 4.1, 4.23, 4.24).
-export function serviceRouter({ config, db, redis }: ApiDeps): Router {
+export function serviceRouter({ config, db, redis, metrics }: ApiDeps): Router {
+  const admin = requireAdminToken(config.ADMIN_TOKEN);
   const router = Router();
 
   route(router, '/version', {
@@ -15,14 +16,19 @@ export function serviceRouter({ config, db, redis }: ApiDeps): Router {
 
   route(router, '/healthcheck', { get: healthcheck({ pool: db.pool, redis }) });
 
+  route(router, '/metrics', { get: [admin, metricsEndpoint(metrics)] });
+
   route(router, '/1/config', {
-    get: (req, res) => {
-      const view = configView(config);
-      const type = req.headers.accept ? req.accepts(['application/json', 'text/plain']) : 'application/json';
-      if (type === 'application/json') res.json(view);
-      else if (type === 'text/plain') res.type('text/plain').send(configText(view));
-      else throw errors.unsupportedMediaType();
-    },
+    get: [
+      admin,
+      (req, res) => {
+        const view = configView(config);
+        const type = req.headers.accept ? req.accepts(['application/json', 'text/plain']) : 'application/json';
+        if (type === 'application/json') res.json(view);
+        else if (type === 'text/plain') res.type('text/plain').send(configText(view));
+        else throw errors.unsupportedMediaType();
+      },
+    ],
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { BackgroundRepository, Config, Logger, PendingJobData } from '@luna-streams/shared';
+import type { BackgroundRepository, Config, Logger, Metrics, PendingJobData } from '@luna-streams/shared';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -10,6 +10,7 @@ export interface JobContext {
   /** A connection for plain commands (the mirror sentinel). */
   redis: Redis;
   pendingQueue: Queue<PendingJobData>;
+  metrics: Metrics;
 }
 
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<object>;

@@ -13,6 +13,8 @@ export const ERRORS = {
   BODY_TOO_LARGE: { code: 12022, desc: 'Bad/incomplete input data', http: 413 },
   BAD_CONTENT_TYPE: { code: 12023, desc: 'Bad/incomplete input data', http: 400 },
   UNSUPPORTED_MEDIA_TYPE: { code: 12024, desc: 'Bad/incomplete input data', http: 415 },
+  // Not in the original (which has no authentication): ADMIN_TOKEN guarding operator endpoints.
+  UNAUTHORIZED: { code: 12025, desc: 'Unauthorized', http: 401 },
   STREAM_NOT_FOUND: { code: 39001, desc: 'Object not found', http: 404 },
   BAD_STREAM_STATUS: { code: 39002, desc: 'Bad/incomplete input data', http: 400 },
   CANNOT_STOP: { code: 39003, desc: 'Unable to stop processing', http: 400 },
@@ -68,6 +70,7 @@ export const errors = {
   bodyTooLarge: (limit: string) => new LunaError('BODY_TOO_LARGE', `Request body is larger than the limit of ${limit}`),
   badContentType: () =>
     new LunaError('BAD_CONTENT_TYPE', "Content type is unacceptable, allowed types: 'application/json'"),
+  unauthorized: () => new LunaError('UNAUTHORIZED', 'ADMIN_TOKEN required'),
   unsupportedMediaType: () => new LunaError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'),
   badStreamStatus: (value: string, permitted: readonly string[]) =>
     new LunaError(

@@ -3,6 +3,7 @@ import { feedbackBody } from '../contract/feedback';
 import { parseBody } from '../contract/validation';
 import type { ScheduledAutorestart } from '../domain/autorestart';
 import type { FeedbackRepository } from '../store/feedback.repository';
+import type { Metrics } from './metrics';
 import { route } from './routes';
 
 /**
@@ -14,11 +15,13 @@ export function feedbackRouter(deps: {
   feedback: FeedbackRepository;
   /** Sets the timers of the failures autorestart will retry; never throws. */
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
+  metrics: Metrics;
 }): Router {
   const router = Router();
   route(router, '/1/streams/feedback', {
     post: async (req, res) => {
       const body = parseBody(feedbackBody, req.body);
+      for (const item of body.streams) deps.metrics.feedbackItems.inc({ status: item.status });
       const { answers, autorestarts } = await deps.feedback.apply(body.streams);
       await deps.scheduleAutorestarts(autorestarts);
       res.json({ streams: answers });

@@ -8,10 +8,14 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * Registers one path of the API table: its handlers, OPTIONS (answered with Allow), and
  * 405 12021 for every other method. Express 5 has no automatic 405 (STACK-NOTES.md).
  */
-export function route(router: Router, path: string, handlers: Partial<Record<Method, RequestHandler>>): void {
+export function route(
+  router: Router,
+  path: string,
+  handlers: Partial<Record<Method, RequestHandler | RequestHandler[]>>,
+): void {
   const methods = Object.keys(handlers) as Method[];
   const allow = [...methods.map((m) => m.toUpperCase()), ...(methods.includes('get') ? ['HEAD'] : []), 'OPTIONS'];
-  for (const method of methods) router[method](path, handlers[method]!);
+  for (const method of methods) router[method](path, ...[handlers[method]!].flat());
   router.options(path, (_req, res) => {
     res.setHeader('Allow', allow.join(', '));
     res.status(204).end();

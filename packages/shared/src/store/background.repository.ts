@@ -164,6 +164,20 @@ export function createBackgroundRepository(db: Database) {
       );
     },
 
+    /** Streams by status and the age of the queue's head, for the gauges. */
+    async statusSnapshot(): Promise<{ byStatus: Record<string, number>; oldestPendingSeconds: number }> {
+      const { rows } = await db.pool.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM streams GROUP BY status',
+      );
+      const head = await db.pool.query<{ age: number | null }>(
+        `SELECT EXTRACT(EPOCH FROM now() - min(queued_at))::float8 AS age FROM streams WHERE status = 'pending'`,
+      );
+      return {
+        byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+        oldestPendingSeconds: head.rows[0]?.age ?? 0,
+      };
+    },
+
     async jobRuns(): Promise<
       { job: string; last_started_at: Date; last_finished_at: Date | null; last_error: string | null }[]
     > {

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createMetrics } from '@luna-streams/shared';
+
+// The Grafana dashboard and the Prometheus configuration in deploy/ name only what the
+// apps export.
+
+const deploy = join(__dirname, '..', '..', '..', 'deploy');
+
+async function exportedSeries(): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const app of ['api', 'worker'] as const) {
+    for (const metric of await createMetrics(app).registry.getMetricsAsJSON()) {
+      names.add(metric.name);
+      if (metric.type === ('histogram' as never)) {
+        for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
+      }
+    }
+  }
+  return names;
+}
+
+describe('deploy/', () => {
+  it('has a Grafana dashboard whose every query names a series the apps export', async () => {
+    const dashboard = JSON.parse(readFileSync(join(deploy, 'grafana', 'dashboards', 'luna-streams.json'), 'utf8'));
+    const exported = await exportedSeries();
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThan(10);
+    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'le', 'route', 'status', 'queue', 'state', 'instance', 'app']);
+    for (const expr of exprs) {
+      const identifiers = expr.replace(/"[^"]*"/g, '').match(/[a-zA-Z_][a-zA-Z0-9_]*/g) ?? [];
+      const series = identifiers.filter((id) => !functions.has(id) && !/^\d/.test(id) && !['m'].includes(id));
+      expect(series.length).toBeGreaterThan(0);
+      for (const name of series) expect(exported).toContain(name);
+    }
+    const titles = dashboard.panels.map((p: { title: string }) => p.title).join(' ');
+    for (const series of ['queue_depth', 'oldest_pending', 'mirror_drift', 'handler_lost', 'autorestarts', 'takes', 'feedback']) {
+      expect(exprs.join(' ')).toContain(`luna_streams_${series}`);
+    }
+    expect(titles).toContain('Queue depth');
+  });
+
+  it('has a Prometheus configuration that scrapes both apps', () => {
+    const config = parse(readFileSync(join(deploy, 'prometheus.yml'), 'utf8'));
+    const targets = config.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) =>
+      job.static_configs.flatMap((c) => c.targets),
+    );
+    expect(targets).toEqual(['api:5160', 'worker:5161']);
+  });
+});

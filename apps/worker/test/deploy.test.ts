@@ -49,3 +49,18 @@ describe('deploy/', () => {
     expect(targets).toEqual(['api:5160', 'worker:5161']);
   });
 });
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL 15, Redis with noeviction and AOF, both apps, Prometheus and Grafana with deploy/', () => {
+    const compose = parse(readFileSync(join(deploy, '..', 'docker-compose.yml'), 'utf8'));
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'postgres', 'prometheus', 'redis', 'worker']);
+    expect(compose.services.postgres.image).toBe('postgres:15');
+    expect(compose.services.redis.command.join(' ')).toContain('--maxmemory-policy noeviction');
+    expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
+    expect(compose.services.api.command).toEqual(['node', 'apps/api/dist/main.js']);
+    expect(compose.services.worker.environment.DATABASE_URL).toContain('@postgres:5432/');
+    const mounts = [...compose.services.prometheus.volumes, ...compose.services.grafana.volumes].join(' ');
+    expect(mounts).toContain('./deploy/prometheus.yml');
+    expect(mounts).toContain('./deploy/grafana/dashboards');
+  });
+});

@@ -25,9 +25,24 @@ describe('deploy/', () => {
   it('has a Grafana dashboard whose every query names a series the apps export', async () => {
     const dashboard = JSON.parse(readFileSync(join(deploy, 'grafana', 'dashboards', 'luna-streams.json'), 'utf8'));
     const exported = await exportedSeries();
-    const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) =>
+      p.targets.map((t) => t.expr),
+    );
     expect(exprs.length).toBeGreaterThan(10);
-    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'le', 'route', 'status', 'queue', 'state', 'instance', 'app']);
+    const functions = new Set([
+      'sum',
+      'by',
+      'rate',
+      'increase',
+      'histogram_quantile',
+      'le',
+      'route',
+      'status',
+      'queue',
+      'state',
+      'instance',
+      'app',
+    ]);
     for (const expr of exprs) {
       const identifiers = expr.replace(/"[^"]*"/g, '').match(/[a-zA-Z_][a-zA-Z0-9_]*/g) ?? [];
       const series = identifiers.filter((id) => !functions.has(id) && !/^\d/.test(id) && !['m'].includes(id));
@@ -35,7 +50,15 @@ describe('deploy/', () => {
       for (const name of series) expect(exported).toContain(name);
     }
     const titles = dashboard.panels.map((p: { title: string }) => p.title).join(' ');
-    for (const series of ['queue_depth', 'oldest_pending', 'mirror_drift', 'handler_lost', 'autorestarts', 'takes', 'feedback']) {
+    for (const series of [
+      'queue_depth',
+      'oldest_pending',
+      'mirror_drift',
+      'handler_lost',
+      'autorestarts',
+      'takes',
+      'feedback',
+    ]) {
       expect(exprs.join(' ')).toContain(`luna_streams_${series}`);
     }
     expect(titles).toContain('Queue depth');
@@ -53,7 +76,14 @@ describe('deploy/', () => {
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL 15, Redis with noeviction and AOF, both apps, Prometheus and Grafana with deploy/', () => {
     const compose = parse(readFileSync(join(deploy, '..', 'docker-compose.yml'), 'utf8'));
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'postgres', 'prometheus', 'redis', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'api',
+      'grafana',
+      'postgres',
+      'prometheus',
+      'redis',
+      'worker',
+    ]);
     expect(compose.services.postgres.image).toBe('postgres:15');
     expect(compose.services.redis.command.join(' ')).toContain('--maxmemory-policy noeviction');
     expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');

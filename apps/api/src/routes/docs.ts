@@ -4,6 +4,16 @@ import { buildOpenApiDocument, errors, openApiYaml, redocPage, renderDevManual, 
 // Documentation (spec 4.21, 4.22): the OpenAPI document built from the contract, as YAML
 // or as a page rendered by Redoc (served from the installed package, nothing from the
 // internet), and the development manual rendered from docs/dev.
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+].join('; ');
+
 export function docsRouter(): Router {
   const router = Router();
   const yaml = openApiYaml();
@@ -15,8 +25,11 @@ export function docsRouter(): Router {
     get: (req, res) => {
       const type = req.headers.accept ? req.accepts(['application/x-yaml', 'text/html']) : false;
       if (type === 'application/x-yaml') res.type('application/x-yaml').send(yaml);
-      else if (type === 'text/html') res.type('text/html').send(html);
-      else throw errors.unsupportedMediaType();
+      else if (type === 'text/html') {
+        // Everything comes from this service: the policy stops Redoc's one remote asset (a logo).
+        res.setHeader('Content-Security-Policy', DOCS_CSP);
+        res.type('text/html').send(html);
+      } else throw errors.unsupportedMediaType();
     },
   });
 

@@ -46,7 +46,8 @@ export function redocPage(document: object): string {
   const json = JSON.stringify(document).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Luna-Streams API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>img[alt="redocly logo"]{display:none}</style></head>
 <body><div id="redoc"></div>
 <script src="/docs/redoc.standalone.js"></script>
 <script>Redoc.init(${json}, { hideDownloadButton: false }, document.getElementById('redoc'));</script>

@@ -115,6 +115,14 @@ describe('routing', () => {
     expect(res.headers.allow).toBeDefined();
   });
 
+  it.each(['/1/streams/%zz', '/1/groups/%E0%A4%A'])(
+    'answers 400 12012 for broken percent-encoding in %s',
+    async (path) => {
+      const res = await request(api.app).get(path).expect(400);
+      expect(res.body).toEqual({ error_code: 12012, desc: 'Bad/incomplete input data', detail: 'Bad path parameters' });
+    },
+  );
+
   it('answers OPTIONS with the allowed methods', async () => {
     const res = await request(api.app).options('/1/streams').expect(204);
     expect(res.headers.allow).toBe('POST, GET, DELETE, HEAD, OPTIONS');

@@ -16,6 +16,11 @@ export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
     let luna = translateDatabaseError(error);
+    // Express's own client errors, such as a path with broken percent-encoding.
+    const status = (error as { status?: unknown }).status;
+    if (!(luna instanceof LunaError) && typeof status === 'number' && status >= 400 && status < 500) {
+      luna = /decode param/i.test((error as Error).message) ? errors.badPathParameters() : errors.badRequest();
+    }
     if (!(luna instanceof LunaError)) {
       logger.error({ err: error, request_id: req.requestId }, 'unhandled error');
       luna = errors.internal();

@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import request from 'supertest';
+import { createStream, startTestApi, streamBody, type TestApi } from '../support/api';
+
+// Hostile input on every endpoint: random query strings, random JSON bodies, valid bodies
+// with one field replaced by anything, random feedback items, broken bodies and headers.
+// Never a 5xx, every error in the Luna shape, and nothing written by a rejected request.
+
+let api: TestApi;
+let id: string;
+beforeAll(async () => {
+  api = await startTestApi();
+  id = await createStream(api);
+});
+afterAll(() => api.close());
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+
+async function rowCounts(): Promise<string> {
+  const { rows } = await api.deps.db.pool.query(
+    `SELECT (SELECT count(*) FROM streams) s, (SELECT count(*) FROM stream_logs) l, (SELECT count(*) FROM groups) g,
+            (SELECT count(*) FROM stream_groups) sg, (SELECT coalesce(sum(version), 0) FROM streams) v`,
+  );
+  return JSON.stringify(rows[0]);
+}
+
+/** The answer is not a 5xx; an error is in the Luna shape; a refused request changed nothing. */
+async function expectSafe(label: string, send: () => Promise<request.Response>): Promise<void> {
+  const before = await rowCounts();
+  const res = await send();
+  if (res.status >= 500) throw new Error(`${label} answered ${res.status}: ${res.text.slice(0, 300)}`);
+  if (res.status >= 400) {
+    expect(Object.keys(res.body)).toEqual(['error_code', 'desc', 'detail']);
+    expect(await rowCounts()).toBe(before);
+  }
+}
+
+const enc = (v: string) => {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return '%ED%A0%80';
+  }
+};
+const weird = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.integer().map(String),
+  fc.constantFrom('\u0000', '\ud800', '%', ',', ',,', ' ', 'null', '-1', '1e999', '99999999999999999999', '[]', 'true'),
+);
+const json = fc.jsonValue({ maxDepth: 4 });
+
+it('survives random query strings on every GET', async () => {
+  const paths = [
+    '/1/streams',
+    '/1/streams/count',
+    '/1/streams/logs',
+    '/1/streams/processing/queue',
+    '/1/groups',
+    '/1/groups/count',
+    '/version',
+    '/healthcheck',
+    '/1/config',
+    '/docs/spec',
+  ];
+  const params = [
+    'account_id',
+    'stream_ids',
+    'names',
+    'reference',
+    'statuses',
+    'create_time__gte',
+    'create_time__lt',
+    'group_name',
+    'page',
+    'page_size',
+    'limit',
+    'targets',
+    'log_time__gte',
+    'log_time__lt',
+    'group_ids',
+    'group_names',
+  ];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...paths, `/1/streams/${id}`, `/1/groups/${id}`),
+      fc.array(fc.tuple(fc.constantFrom(...params), weird), { maxLength: 4 }),
+      async (path, qs) => {
+        const query = qs.map(([k, v]) => `${k}=${enc(v)}`).join('&');
+        await expectSafe(`GET ${path}?${query}`, () => request(api.app).get(`${path}?${query}`));
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});
+
+it('survives random JSON bodies on every body-carrying endpoint', async () => {
+  const targets = [
+    ['post', '/1/streams'],
+    ['put', `/1/streams/${id}`],
+    ['patch', `/1/streams/${id}`],
+    ['delete', '/1/streams'],
+    ['post', '/1/streams/processing/queue'],
+    ['post', '/1/streams/feedback'],
+    ['post', '/1/groups'],
+    ['patch', `/1/groups/${id}`],
+    ['patch', '/1/linker'],
+  ] as const;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...targets), json, async ([method, path], body) => {
+      // Only refusals are checked for "nothing written"; a valid random body may legitimately change things.
+      const res = await request(api.app)
+        [method](path)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) expect(Object.keys(res.body)).toEqual(['error_code', 'desc', 'detail']);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+it('survives a valid stream body with any one field replaced by anything', async () => {
+  const base = streamBody({
+    location: { city: 'x' },
+    policies: { sending: { number_of_bestshots_to_send: 2 } },
+    autorestart: { delay: 5 },
+  });
+  const fields = [
+    'account_id',
+    'name',
+    'description',
+    'data',
+    'data.type',
+    'data.reference',
+    'data.roi',
+    'data.rotation',
+    'event_handler',
+    'event_handler.origin',
+    'event_handler.api_version',
+    'event_handler.bestshot_handler.handler_id',
+    'policies',
+    'policies.sending.number_of_bestshots_to_send',
+    'location.city',
+    'location.geo_position',
+    'autorestart',
+    'autorestart.delay',
+    'status',
+    'group_name',
+  ];
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...fields), json, fc.constantFrom('post', 'put'), async (field, value, method) => {
+      const body = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+      const keys = field.split('.');
+      let target = body;
+      for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+      target[keys.at(-1)!] = value;
+      const path = method === 'post' ? '/1/streams' : `/1/streams/${id}`;
+      await expectSafe(`${method} ${field}`, () => request(api.app)[method](path).send(body));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+it('survives random feedback items', async () => {
+  const item = fc.record(
+    {
+      stream_id: fc.oneof(fc.uuid(), fc.constant(id), fc.string()),
+      status: fc.oneof(fc.constantFrom('in_progress', 'done', 'failure'), fc.string()),
+      version: fc.oneof(fc.integer(), fc.double(), fc.constant(2 ** 31)),
+      error: fc.option(fc.string({ unit: 'binary' })),
+      video_info: fc.option(fc.dictionary(fc.string({ unit: 'binary' }), json)),
+    },
+    { requiredKeys: [] },
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(item, { maxLength: 3 }), async (items) => {
+      await expectSafe('feedback', () => request(api.app).post('/1/streams/feedback').send({ streams: items }));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+it('survives broken bodies, content types, encodings and headers', async () => {
+  const cases: [string, string][] = [
+    ['application/json', '\u0000'],
+    ['application/json', '{"name":"\\u0000"}'],
+    ['application/json', '{"a":"\\ud800"}'],
+    ['application/json; charset=latin1', '{}'],
+    ['application/json', '['.repeat(5000)],
+    ['text/plain', '{}'],
+    ['application/x-www-form-urlencoded', 'a=1'],
+    ['multipart/form-data; boundary=x', '--x--'],
+  ];
+  for (const [type, body] of cases) {
+    for (const path of ['/1/streams', '/1/streams/feedback', '/1/groups', '/1/streams/processing/queue']) {
+      await expectSafe(`${type} ${path}`, () => request(api.app).post(path).set('Content-Type', type).send(body));
+    }
+  }
+  for (const encoding of ['br', 'gzip', 'x-unknown']) {
+    await expectSafe(encoding, () =>
+      request(api.app)
+        .post('/1/streams')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send('{}'),
+    );
+  }
+  for (const path of ['/1/streams/%zz', '/1/groups/%E0%A4%A', '/1/streams/%00', '/%']) {
+    await expectSafe(path, () => request(api.app).get(path));
+  }
+  await expectSafe('long header', () => request(api.app).get('/version').set('Luna-Request-Id', 'x'.repeat(8000)));
+});

@@ -1,0 +1,95 @@
+// `npm run demo`: the whole loop in one command. Starts the service on the embedded
+// defaults (or the URLs given), creates a few streams, runs the reference agent on them
+// for a while, then prints the statuses and logs it produced, and stops everything.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const port = process.env.PORT ?? '5160';
+const api = `http://127.0.0.1:${port}`;
+const account = '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40';
+const log = (line) => process.stdout.write(`${line}\n`);
+
+const service = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
+  cwd: root,
+  env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let output = '';
+service.stdout.on('data', (c) => {
+  output += c.toString();
+  process.stdout.write(c);
+});
+const stopped = new Promise((resolve) => service.once('exit', resolve));
+const stop = async () => {
+  service.kill('SIGTERM');
+  await stopped;
+};
+
+try {
+  for (let i = 0; !output.includes('Ctrl-C stops everything.'); i++) {
+    if (service.exitCode !== null) throw new Error('the service did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const post = (path, body) =>
+    fetch(`${api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
+  const handler = { origin: 'http://127.0.0.1:5000', bestshot_handler: { handler_id: account } };
+  const ids = [];
+  for (const [name, type] of [
+    ['door.mp4', 'videofile'],
+    ['lobby.mp4', 'videofile'],
+    ['parking', 'tcp'],
+  ]) {
+    const { stream_id } = await post('/1/streams', {
+      account_id: account,
+      name,
+      data: { type, reference: `demo://${name}` },
+      event_handler: handler,
+    });
+    ids.push(stream_id);
+    log(`demo: created ${name} (${type}) ${stream_id}`);
+  }
+  const agent = new Promise((resolve) => {
+    const env = {
+      ...process.env,
+      LUNA_STREAMS_URL: api,
+      AGENT_CAPACITY: '3',
+      AGENT_FEEDBACK_PERIOD_MS: '500',
+      AGENT_FINISH_AFTER_SECONDS: '2',
+      AGENT_RUN_SECONDS: '5',
+    };
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'examples', 'agent', 'main.ts')], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
+    child.once('exit', resolve);
+  });
+  await agent;
+  // The camera is still running: pause it, as a user would, to show the fencing in the logs.
+  await fetch(`${api}/1/streams/${ids[2]}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: '{"status":"pause"}',
+  });
+  log('\ndemo: statuses');
+  for (const id of ids) {
+    const s = await (await fetch(`${api}/1/streams/${id}`)).json();
+    log(`  ${s.name.padEnd(10)} ${s.status.padEnd(12)} version ${s.version}`);
+  }
+  log('\ndemo: logs');
+  const { logs } = await (
+    await fetch(`${api}/1/streams/logs?page_size=100&targets=stream_id,status,version,log_time`)
+  ).json();
+  for (const l of logs) log(`  ${l.log_time}  ${l.stream_id.slice(0, 8)}  ${l.status}/${l.version}`);
+} catch (error) {
+  process.stderr.write(`demo failed: ${error.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await stop();
+}

@@ -1,0 +1,89 @@
+// `npm start`: the API and the worker, on the embedded defaults when DATABASE_URL or
+// REDIS_URL is unset (outside production; see services.mjs). Builds first (turbo caches),
+// prints the URLs once both apps answer, and on Ctrl-C or SIGTERM stops everything it
+// started. In production, start each app with node directly instead.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServices } from './services.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (line) => process.stdout.write(`${line}\n`);
+
+async function healthy(url, ms = 60_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthcheck`)).ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not become healthy`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let services;
+try {
+  services = await startServices(process.env, log);
+} catch (error) {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+if (process.env.LUNA_SKIP_BUILD !== '1') {
+  const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    await services.stop();
+    process.exit(build.status ?? 1);
+  }
+}
+
+const env = { ...process.env, DATABASE_URL: services.DATABASE_URL, REDIS_URL: services.REDIS_URL };
+const port = env.PORT ?? '5160';
+const workerPort = env.WORKER_PORT ?? '5161';
+const apps = ['api', 'worker'].map((app) =>
+  spawn(process.execPath, [join(root, 'apps', app, 'dist', 'main.js')], { cwd: root, env, stdio: 'inherit' }),
+);
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    apps.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await services.stop();
+  process.exit(code);
+}
+// `on`, not `once`: npm and terminals may deliver a second signal while the first is handled.
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+for (const child of apps) child.once('exit', (code) => void stop(code ?? 1));
+
+try {
+  await Promise.all([healthy(`http://127.0.0.1:${port}`), healthy(`http://127.0.0.1:${workerPort}`)]);
+  log('');
+  log(`luna-streams is running`);
+  log(`  API              http://127.0.0.1:${port}`);
+  log(`  API reference    http://127.0.0.1:${port}/docs/spec`);
+  log(`  manual           http://127.0.0.1:${port}/docs/dev`);
+  log(`  queue dashboard  http://127.0.0.1:${port}/admin/queues`);
+  log(`  worker           http://127.0.0.1:${workerPort} (agents' feedback)`);
+  log(`  PostgreSQL       ${services.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`);
+  log(`  Redis            ${services.REDIS_URL}`);
+  log('Ctrl-C stops everything.');
+} catch (error) {
+  process.stderr.write(`${error.message}\n`);
+  await stop(1);
+}

@@ -9,6 +9,14 @@ export function createLogger(options: { level: string; name: string; pretty?: bo
   return pino({
     name: options.name,
     level: options.level,
+    // Errors as type, message, code and stack: pg and Prisma errors carry whole clients
+    // (connection settings included) that must not reach a log line.
+    serializers: {
+      err: (error: unknown) => {
+        const { type, message, stack, code } = pino.stdSerializers.err(error as Error) as Record<string, unknown>;
+        return { type, message, code, stack };
+      },
+    },
     redact: { paths: ['*.password', '*.authorization', 'config.DATABASE_URL', 'config.REDIS_URL'], censor: '***' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
   });

@@ -32,7 +32,10 @@ export function createDatabase(options: DatabaseOptions): Database {
     query_timeout: options.statementTimeoutMs + 2000,
     keepAlive: true,
   });
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client failed'));
+  // Only what an operator needs: a pg error carries its whole client, secrets included.
+  pool.on('error', (error: Error & { code?: string }) =>
+    options.logger?.warn({ code: error.code, message: error.message }, 'idle PostgreSQL client failed'),
+  );
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
     transactionOptions: { maxWait: 2000, timeout: 5000 },

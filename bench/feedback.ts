@@ -17,12 +17,16 @@ async function main(): Promise<void> {
     const ids = await seedStreams(db.url, AGENTS * BATCH, 'in_progress');
     const batches = Array.from({ length: AGENTS }, (_, a) => ids.slice(a * BATCH, (a + 1) * BATCH));
 
-    const worker = await startApp('worker', {
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    });
+    const worker = await startApp(
+      'worker',
+      {
+        DATABASE_URL: db.url,
+        REDIS_URL,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+      },
+      { compiled: true },
+    );
     let overHttp: number;
     try {
       const bodies = batches.map((batch) =>

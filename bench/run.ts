@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const benches = ['list.ts', 'feedback.ts', 'take.ts', 'sweep.ts'];
+const benches = ['list.ts', 'crud.ts', 'feedback.ts', 'take.ts', 'sweep.ts', 'scale.ts'];
 let failed = false;
 for (const bench of benches) {
   const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, bench)], { stdio: 'inherit' });

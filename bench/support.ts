@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -159,6 +159,36 @@ export async function httpLoad(options: {
         onResponse: (_status, body) => options.onBody?.(body),
       },
     ],
+  });
+  return {
+    requestsPerSecond: result.requests.total / (result.duration || options.seconds),
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** Peak resident memory of a process (VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** HTTP load with a GET or a fixed body, autocannon's totals. */
+export async function simpleLoad(options: {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  connections: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    connections: options.connections,
+    duration: options.seconds,
+    headers: { 'content-type': 'application/json' },
+    ...(options.body ? { body: options.body } : {}),
   });
   return {
     requestsPerSecond: result.requests.total / (result.duration || options.seconds),

@@ -26,13 +26,17 @@ async function main(): Promise<void> {
     );
     await client.query('VACUUM ANALYZE streams');
     const started = Date.now();
-    const worker = await startApp('worker', {
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL),
-    });
+    const worker = await startApp(
+      'worker',
+      {
+        DATABASE_URL: db.url,
+        REDIS_URL,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL),
+      },
+      { compiled: true },
+    );
     let firstMoved: number | undefined;
     try {
       for (;;) {

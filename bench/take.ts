@@ -30,12 +30,16 @@ async function main(): Promise<void> {
     await seedStreams(api.url, STREAMS, 'pending');
     await seedStreams(bare.url, STREAMS, 'pending');
 
-    const app = await startApp('api', {
-      DATABASE_URL: api.url,
-      REDIS_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    });
+    const app = await startApp(
+      'api',
+      {
+        DATABASE_URL: api.url,
+        REDIS_URL,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+      },
+      { compiled: true },
+    );
     await waitForMirror(api.url);
     const takenOverHttp: string[] = [];
     let overHttp: number;

@@ -53,7 +53,7 @@ export function composeApi(config: Config, logger: Logger) {
     logger,
     db,
     redis,
-    streams: createStreamsRepository(db.prisma),
+    streams: createStreamsRepository(db),
     streamChanges: createStreamChangesRepository(db.prisma),
     streamLogs: createStreamLogsRepository(db.prisma),
     queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),

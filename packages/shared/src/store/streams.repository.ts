@@ -2,7 +2,8 @@ import { errors } from '../contract/errors';
 import type { StreamFilters, StreamInput, StreamObject } from '../contract/streams';
 import { initialAutorestartStatus } from '../domain/autorestart';
 import { sqlState } from './db-errors';
-import type { Prisma, PrismaClient } from './generated/client';
+import type { Database } from './database';
+import type { Prisma } from './generated/client';
 import { toStreamObject, type StreamRow } from './stream-mapper';
 import { translatingErrors } from './translate';
 
@@ -43,7 +44,18 @@ export function whereOf(filters: StreamFilters): Prisma.StreamWhereInput {
   };
 }
 
-export function createStreamsRepository(prisma: PrismaClient) {
+const GET_STREAM_SQL = `
+  SELECT s.stream_id::text, s.account_id::text, s.name, s.description, s.data, s.event_handler, s.policies,
+         s.location, s.autorestart_restart::int, s.autorestart_attempt_count, s.autorestart_delay,
+         s.autorestart_current_attempt, s.autorestart_last_attempt_time, s.autorestart_status, s.version,
+         s.create_time, s.status, s.last_error, s.video_info,
+         ARRAY(SELECT g.group_name::text FROM stream_groups sg JOIN groups g ON g.group_id = sg.group_id
+                WHERE sg.stream_id = s.stream_id ORDER BY g.seq) AS groups
+    FROM streams s
+   WHERE s.stream_id = $1 AND ($2::uuid IS NULL OR s.account_id = $2::uuid)`;
+
+export function createStreamsRepository(db: Database) {
+  const { prisma, pool } = db;
   return translatingErrors({
     /**
      * Creates a stream, its first log row and its group link in one statement, so no
@@ -83,13 +95,16 @@ export function createStreamsRepository(prisma: PrismaClient) {
       return created;
     },
 
+    /** One prepared statement, groups included: dashboards and agents read streams often. */
     async get(streamId: string, accountId?: string): Promise<StreamObject> {
-      const row = await prisma.stream.findFirst({
-        where: { stream_id: streamId, account_id: accountId },
-        include: streamWithGroups,
+      const { rows } = await pool.query<StreamRow & { groups: string[] }>({
+        name: 'luna_get_stream',
+        text: GET_STREAM_SQL,
+        values: [streamId, accountId ?? null],
       });
+      const row = rows[0];
       if (!row) throw errors.streamNotFound(streamId);
-      return toObject(row);
+      return toStreamObject(row, row.groups);
     },
 
     async list(filters: StreamFilters, page: Page): Promise<StreamObject[]> {

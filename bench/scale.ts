@@ -1,0 +1,103 @@
+import pg from 'pg';
+import { startApp } from '../test/support/process';
+import { freshDatabase, printTable, REDIS_URL, time, writeResult } from './support';
+
+// With 1,000,000 streams and 5,000,000 log rows: the first page of streams, the logs of
+// one stream (p95, target ≤ 10 ms each) and the count (≤ 300 ms). Absolute figures: there
+// is no baseline for "a big table".
+
+const STREAMS = Number(process.env.BENCH_SCALE_STREAMS ?? 1_000_000);
+const LOGS_PER_STREAM = 5;
+
+async function seed(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // Seeding is not what is measured: the mirror triggers are off while it runs.
+  await client.query('ALTER TABLE streams DISABLE TRIGGER USER');
+  await client.query(
+    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
+                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, create_time)
+     SELECT ('00000000-0000-4000-8000-' || lpad(((i % 100) + 1)::text, 12, '0'))::uuid, 'cam-' || (i % 10000),
+            'rtsp://cam/' || i, jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
+            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
+            '{}', '{}', 1, 10, 60, 'enabled', (ARRAY['pending','pause','done','failure'])[(i % 4) + 1],
+            now() - make_interval(secs => $1 - i)
+       FROM generate_series(1, $1) AS i`,
+    [STREAMS],
+  );
+  await client.query('ALTER TABLE streams ENABLE TRIGGER USER');
+  await client.query(
+    `INSERT INTO stream_logs (stream_id, account_id, status, version, log_time)
+     SELECT s.stream_id, s.account_id, (ARRAY['pending','in_progress','failure','restart','pending'])[n], 1,
+            s.create_time + make_interval(secs => n)
+       FROM streams s, generate_series(1, $1) AS n`,
+    [LOGS_PER_STREAM],
+  );
+  await client.query('VACUUM ANALYZE');
+  const { rows } = await client.query<{ stream_id: string }>(
+    'SELECT stream_id::text FROM streams ORDER BY seq OFFSET $1 LIMIT 1',
+    [Math.floor(STREAMS / 2)],
+  );
+  await client.end();
+  return rows[0]!.stream_id;
+}
+
+async function main(): Promise<void> {
+  const db = await freshDatabase();
+  try {
+    const started = Date.now();
+    const middle = await seed(db.url);
+    process.stdout.write(
+      `seeded ${STREAMS} streams and ${STREAMS * LOGS_PER_STREAM} log rows in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
+    const app = await startApp(
+      'api',
+      { DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production', MIRROR_DRAIN_INTERVAL_MS: '60000' },
+      { compiled: true },
+    );
+    const get = (path: string) => async () => {
+      const res = await fetch(`${app.url}${path}`);
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      await res.arrayBuffer();
+    };
+    const rows: Record<string, string | number>[] = [];
+    try {
+      const cases: [string, string, number, 'p95' | 'p50', number][] = [
+        ['list first page', '/1/streams', 10, 'p95', 200],
+        [
+          'list, account + statuses',
+          '/1/streams?account_id=00000000-0000-4000-8000-000000000007&statuses=failure',
+          10,
+          'p95',
+          200,
+        ],
+        ['logs of one stream', `/1/streams/logs?stream_ids=${middle}`, 10, 'p95', 200],
+        ['logs, first page', '/1/streams/logs', 10, 'p95', 200],
+        ['count', '/1/streams/count', 300, 'p50', 20],
+      ];
+      for (const [name, path, target, stat, n] of cases) {
+        const t = await time(get(path), n, 5);
+        rows.push({
+          case: name,
+          'p50 ms': t.p50.toFixed(2),
+          'p95 ms': t.p95.toFixed(2),
+          target: `${stat} ≤ ${target} ms`,
+          met: t[stat] <= target ? 'yes' : 'NO',
+        });
+      }
+    } finally {
+      await app.stop();
+    }
+    printTable(rows);
+    process.stdout.write(
+      `written to ${writeResult('scale', { streams: STREAMS, logs: STREAMS * LOGS_PER_STREAM, rows })}\n`,
+    );
+  } finally {
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

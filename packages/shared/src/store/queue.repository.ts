@@ -2,7 +2,7 @@ import { QUEUE_BATCH_MAX, type PeekQueueQuery, type QueueFilters } from '../cont
 import type { StreamObject } from '../contract/streams';
 import type { Database } from './database';
 import { toStreamObject, type StreamRow } from './stream-mapper';
-import { streamWithGroups, toObject } from './streams.repository';
+import { STREAM_COLUMNS } from './stream-sql';
 import { translatingErrors } from './translate';
 
 // The processing queue (DESIGN.md section 3): the pending streams in (queued_at, seq) order.
@@ -39,15 +39,19 @@ const TAKE_SQL = `
     INSERT INTO stream_logs (stream_id, account_id, status, version, video_info)
     SELECT stream_id, account_id, 'in_progress', version, video_info FROM taken
   )
-  SELECT taken.stream_id::text, taken.account_id::text, taken.name, taken.description, taken.data,
-         taken.event_handler, taken.policies, taken.location, taken.autorestart_restart::int,
-         taken.autorestart_attempt_count, taken.autorestart_delay, taken.autorestart_current_attempt,
-         taken.autorestart_last_attempt_time, taken.autorestart_status, taken.version, taken.create_time,
-         taken.status, taken.last_error, taken.video_info,
-         ARRAY(SELECT g.group_name::text FROM stream_groups sg JOIN groups g ON g.group_id = sg.group_id
-                WHERE sg.stream_id = taken.stream_id ORDER BY g.seq) AS groups
-    FROM taken
-   ORDER BY taken.queued_at, taken.seq`;
+  SELECT ${STREAM_COLUMNS}
+    FROM taken s
+   ORDER BY s.queued_at, s.seq`;
+
+/** The head of the queue, changing nothing. $1 how many, $2 stream ids or null, $3 names or null. */
+const PEEK_SQL = `
+  SELECT ${STREAM_COLUMNS}
+    FROM streams s
+   WHERE s.status = 'pending'
+     AND ($2::uuid[] IS NULL OR s.stream_id = ANY($2::uuid[]))
+     AND ($3::text[] IS NULL OR s.name = ANY($3::text[]))
+   ORDER BY s.queued_at, s.seq
+   LIMIT $1`;
 
 /** How many more streams may be in progress under the cap (counted after the lock). */
 const ROOM_UNDER_CAP_SQL = `SELECT GREATEST(0, $1::int - count(*)::int) AS room FROM streams WHERE status = 'in_progress'`;
@@ -55,7 +59,7 @@ const ROOM_UNDER_CAP_SQL = `SELECT GREATEST(0, $1::int - count(*)::int) AS room 
 type TakenRow = StreamRow & { groups: string[] };
 
 export function createQueueRepository(db: Database, options: { maxInProgress?: number } = {}) {
-  const takeArgs = (filters: QueueFilters, limit: number) => [
+  const takeArgs = (filters: QueueFilters | PeekQueueQuery, limit: number) => [
     limit,
     filters.stream_ids?.length ? filters.stream_ids : null,
     filters.names?.length ? filters.names : null,
@@ -64,17 +68,12 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
   return translatingErrors({
     /** GET /1/streams/processing/queue: the head of the queue, changing nothing. */
     async peek(query: PeekQueueQuery): Promise<StreamObject[]> {
-      const rows = await db.prisma.stream.findMany({
-        where: {
-          status: 'pending',
-          stream_id: query.stream_ids && { in: query.stream_ids },
-          name: query.names && { in: query.names },
-        },
-        include: streamWithGroups,
-        orderBy: [{ queued_at: 'asc' }, { seq: 'asc' }],
-        take: Math.min(query.limit, QUEUE_BATCH_MAX),
+      const { rows } = await db.pool.query<TakenRow>({
+        name: 'luna_peek',
+        text: PEEK_SQL,
+        values: takeArgs(query, Math.min(query.limit, QUEUE_BATCH_MAX)),
       });
-      return rows.map(toObject);
+      return rows.map((row) => toStreamObject(row, row.groups));
     },
 
     /** POST /1/streams/processing/queue: hands the first matching pending streams to one agent. */

@@ -5,6 +5,7 @@ import { sqlState } from './db-errors';
 import type { Database } from './database';
 import type { Prisma } from './generated/client';
 import { toStreamObject, type StreamRow } from './stream-mapper';
+import { STREAM_COLUMNS, streamConditions, whereClause } from './stream-sql';
 import { translatingErrors } from './translate';
 
 export interface Page {
@@ -12,47 +13,12 @@ export interface Page {
   page_size: number;
 }
 
-export const streamWithGroups = {
-  groups: { select: { group: { select: { group_name: true, seq: true } } } },
-} satisfies Prisma.StreamInclude;
-
-type LoadedStream = Prisma.StreamGetPayload<{ include: typeof streamWithGroups }>;
-
-export function toObject(row: LoadedStream): StreamObject {
-  const groups = row.groups
-    .map((link) => link.group)
-    .sort((a, b) => (a.seq < b.seq ? -1 : 1))
-    .map((g) => g.group_name);
-  return toStreamObject(row as unknown as StreamRow, groups);
-}
-
-/** Filters of spec 4.3: AND between filters, OR inside a list. */
-export function whereOf(filters: StreamFilters): Prisma.StreamWhereInput {
-  return {
-    account_id: filters.account_id,
-    stream_id: filters.stream_ids && { in: filters.stream_ids },
-    name: filters.names && { in: filters.names },
-    reference: filters.reference,
-    status: filters.statuses && { in: filters.statuses },
-    create_time:
-      filters.create_time__gte || filters.create_time__lt
-        ? { gte: filters.create_time__gte, lt: filters.create_time__lt }
-        : undefined,
-    groups: filters.group_name
-      ? { some: { group: { group_name: filters.group_name, account_id: filters.account_id } } }
-      : undefined,
-  };
-}
-
 const GET_STREAM_SQL = `
-  SELECT s.stream_id::text, s.account_id::text, s.name, s.description, s.data, s.event_handler, s.policies,
-         s.location, s.autorestart_restart::int, s.autorestart_attempt_count, s.autorestart_delay,
-         s.autorestart_current_attempt, s.autorestart_last_attempt_time, s.autorestart_status, s.version,
-         s.create_time, s.status, s.last_error, s.video_info,
-         ARRAY(SELECT g.group_name::text FROM stream_groups sg JOIN groups g ON g.group_id = sg.group_id
-                WHERE sg.stream_id = s.stream_id ORDER BY g.seq) AS groups
+  SELECT ${STREAM_COLUMNS}
     FROM streams s
    WHERE s.stream_id = $1 AND ($2::uuid IS NULL OR s.account_id = $2::uuid)`;
+
+type StreamRowWithGroups = StreamRow & { groups: string[] };
 
 export function createStreamsRepository(db: Database) {
   const { prisma, pool } = db;
@@ -97,7 +63,7 @@ export function createStreamsRepository(db: Database) {
 
     /** One prepared statement, groups included: dashboards and agents read streams often. */
     async get(streamId: string, accountId?: string): Promise<StreamObject> {
-      const { rows } = await pool.query<StreamRow & { groups: string[] }>({
+      const { rows } = await pool.query<StreamRowWithGroups>({
         name: 'luna_get_stream',
         text: GET_STREAM_SQL,
         values: [streamId, accountId ?? null],
@@ -107,19 +73,24 @@ export function createStreamsRepository(db: Database) {
       return toStreamObject(row, row.groups);
     },
 
+    /** GET /1/streams: one statement for the page, groups included, oldest first. */
     async list(filters: StreamFilters, page: Page): Promise<StreamObject[]> {
-      const rows = await prisma.stream.findMany({
-        where: whereOf(filters),
-        include: streamWithGroups,
-        orderBy: [{ create_time: 'asc' }, { seq: 'asc' }],
-        skip: (page.page - 1) * page.page_size,
-        take: page.page_size,
-      });
-      return rows.map(toObject);
+      const values: unknown[] = [];
+      const where = whereClause(streamConditions(filters, values));
+      values.push(page.page_size, (page.page - 1) * page.page_size);
+      const { rows } = await pool.query<StreamRowWithGroups>(
+        `SELECT ${STREAM_COLUMNS} FROM streams s ${where}
+          ORDER BY s.create_time, s.seq LIMIT $${values.length - 1} OFFSET $${values.length}`,
+        values,
+      );
+      return rows.map((row) => toStreamObject(row, row.groups));
     },
 
     async count(filters: StreamFilters): Promise<number> {
-      return prisma.stream.count({ where: whereOf(filters) });
+      const values: unknown[] = [];
+      const where = whereClause(streamConditions(filters, values));
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM streams s ${where}`, values);
+      return rows[0]!.n;
     },
 
     /** Removes one stream; its logs stay (spec 6.8), its group links go with it. */

@@ -1,13 +1,9 @@
 import {
-  closeRedis,
-  createDatabase,
+  connectInfrastructure,
   createFeedbackRepository,
   createGroupsRepository,
-  createJobsQueue,
   createMetrics,
-  createPendingQueue,
   createQueueRepository,
-  createRedis,
   createStreamChangesRepository,
   createStreamLogsRepository,
   createStreamsRepository,
@@ -22,18 +18,7 @@ import type { ApiDeps } from './deps';
 
 /** Builds the API's dependencies and app; main.ts and the tests both start here. */
 export function composeApi(config: Config, logger: Logger) {
-  const db = createDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DB_POOL_SIZE,
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-    logger,
-  });
-  const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
-  const pendingQueue = createPendingQueue(redis, config.REDIS_PREFIX);
-  const jobsQueue = createJobsQueue(redis, config.REDIS_PREFIX);
-  for (const queue of [pendingQueue, jobsQueue]) {
-    queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
-  }
+  const { db, redis, pendingQueue, jobsQueue, close } = connectInfrastructure(config, logger);
   const mirror = startMirrorDrain({
     pool: db.pool,
     queue: pendingQueue,
@@ -44,9 +29,7 @@ export function composeApi(config: Config, logger: Logger) {
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
   shutdown.add('mirror drain', () => mirror.stop());
-  shutdown.add('queues', () => Promise.all([pendingQueue.close(), jobsQueue.close()]));
-  shutdown.add('redis', () => closeRedis(redis));
-  shutdown.add('database', () => db.close());
+  shutdown.add('connections', close);
 
   const deps: ApiDeps = {
     config,

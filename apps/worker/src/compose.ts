@@ -1,12 +1,8 @@
 import {
-  closeRedis,
+  connectInfrastructure,
   createBackgroundRepository,
-  createDatabase,
   createFeedbackRepository,
-  createJobsQueue,
   createMetrics,
-  createPendingQueue,
-  createRedis,
   scheduleAutorestarts,
   Shutdown,
   type Config,
@@ -21,19 +17,7 @@ import { startJobs } from './jobs-runner';
  * background jobs. main.ts and the tests both start here.
  */
 export function composeWorker(config: Config, logger: Logger) {
-  const db = createDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DB_POOL_SIZE,
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-    logger,
-  });
-  // Producers fail fast while Redis is away; the jobs runner has its own blocking connection.
-  const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
-  const jobsQueue = createJobsQueue(redis, config.REDIS_PREFIX);
-  const pendingQueue = createPendingQueue(redis, config.REDIS_PREFIX);
-  for (const queue of [jobsQueue, pendingQueue]) {
-    queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
-  }
+  const { db, redis, pendingQueue, jobsQueue, close } = connectInfrastructure(config, logger);
   const background = createBackgroundRepository(db);
   const metrics = createMetrics('worker');
   const jobs = config.WORKER_ROLES.includes('jobs')
@@ -45,9 +29,7 @@ export function composeWorker(config: Config, logger: Logger) {
   const shutdown = new Shutdown(logger);
   if (jobs) shutdown.add('jobs', () => jobs.stop());
   shutdown.add('gauges', async () => gauges.stop());
-  shutdown.add('queues', () => Promise.all([jobsQueue.close(), pendingQueue.close()]));
-  shutdown.add('redis', () => closeRedis(redis));
-  shutdown.add('database', () => db.close());
+  shutdown.add('connections', close);
 
   const deps: WorkerDeps = {
     config,

@@ -32,3 +32,4 @@ export * from './http/request-id';
 export * from './http/request-log';
 export * from './http/routes';
 export * from './http/shutdown';
+export * from './infrastructure';

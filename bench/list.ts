@@ -5,6 +5,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { createLogger, parseConfig } from '@luna-streams/shared';
 import { composeApi } from '../apps/api/src/compose';
+import { deleteKeysWithPrefix } from '../test/support/redis-server';
 import { freshDatabase, printTable, REDIS_URL, time } from './support';
 
 // GET /1/streams first page (with and without filters) and GET /1/streams/count over
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   try {
     process.stdout.write(`seeding ${STREAMS} streams...\n`);
     await seed(db.url);
-    const config = parseConfig({ DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'silent' });
+    const prefix = `{luna-test-bench-${process.pid}}`;
+    const config = parseConfig({ DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'silent', REDIS_PREFIX: prefix });
     const { app, shutdown } = composeApi(config, createLogger({ level: 'silent', name: 'bench', pretty: false }));
     const server = app.listen(0);
     shutdown.setServer(server);
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     process.stdout.write(`written to ${out}\n`);
     await direct.end();
     await shutdown.run('bench finished');
+    await deleteKeysWithPrefix(REDIS_URL, prefix);
   } finally {
     await db.drop();
   }

@@ -3,6 +3,7 @@ import { createLogger, parseConfig, type Config } from '../../packages/shared/sr
 import { composeApi } from '../../apps/api/src/compose';
 import { createTestDatabase, type TestDatabase } from './database';
 import { TEST_REDIS_URL } from './env';
+import { deleteKeysWithPrefix } from './redis-server';
 
 export const ACCOUNT_A = '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40';
 export const ACCOUNT_B = '7d2e9b14-6a3f-4c51-8e07-b9d4c2a61f85';
@@ -41,6 +42,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     database,
     async close() {
       await shutdown.run('test finished');
+      await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
       await database.drop();
     },
   };

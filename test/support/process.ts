@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from './redis-server';
+import { deleteKeysWithPrefix, freePort } from './redis-server';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -24,6 +24,7 @@ export async function startApp(
   options: { compiled?: boolean } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
+  const prefix = env.REDIS_PREFIX ?? `{luna-test-${randomBytes(4).toString('hex')}}`;
   const portVariable = main === 'api' ? 'PORT' : 'WORKER_PORT';
   // Compiled (apps/*/dist, needs a build) for benchmarks: tsx adds its own memory and start-up.
   const args = options.compiled
@@ -35,8 +36,8 @@ export async function startApp(
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
       // Each run gets BullMQ keys of its own unless the caller shares a prefix on purpose.
-      REDIS_PREFIX: `{luna-test-${randomBytes(4).toString('hex')}}`,
       ...env,
+      REDIS_PREFIX: prefix,
       [portVariable]: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,9 +79,12 @@ export async function startApp(
     port,
     url,
     output: () => output,
-    stop: (signal = 'SIGTERM') => {
+    stop: async (signal = 'SIGTERM') => {
       if (exitCode === undefined) child.kill(signal);
-      return exited;
+      const code = await exited;
+      // A prefix of the caller's own (shared with a test API) is the caller's to clean.
+      if (env.REDIS_PREFIX === undefined && env.REDIS_URL) await deleteKeysWithPrefix(env.REDIS_URL, prefix);
+      return code;
     },
   };
 }

@@ -71,3 +71,23 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_0
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Deletes every key under a BullMQ prefix of a test's own (never FLUSHALL: the server is shared). */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
+  if (!prefix.startsWith('{luna-test-')) throw new Error(`refusing to delete keys outside a test prefix: ${prefix}`);
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.unlink(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Redis of a fault test already stopped: nothing left to delete.
+  } finally {
+    client.disconnect();
+  }
+}

@@ -132,3 +132,11 @@ export async function listen(api: TestApi): Promise<{ url: string; close(): Prom
       }),
   };
 }
+
+/** GET /1/streams/{id}, expecting 200: the stream object. */
+export async function getStream(api: TestApi, id: string) {
+  const { default: request } = await import('supertest');
+  const res = await request(api.app).get(`/1/streams/${id}`);
+  if (res.status !== 200) throw new Error(`get ${id} answered ${res.status}`);
+  return res.body;
+}

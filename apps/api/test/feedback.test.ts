@@ -3,6 +3,7 @@ import request from 'supertest';
 import {
   createAndTake,
   createStream,
+  getStream,
   insertPendingStreams,
   logStatuses,
   startTestApi,
@@ -19,9 +20,7 @@ function feedback(streams: object[]) {
   return request(api.app).post('/1/streams/feedback').send({ streams });
 }
 
-async function stream(id: string) {
-  return (await request(api.app).get(`/1/streams/${id}`).expect(200)).body;
-}
+const stream = (id: string) => getStream(api, id);
 
 async function lastFeedbackAt(id: string): Promise<number> {
   const row = await api.deps.db.prisma.stream.findUniqueOrThrow({ where: { stream_id: id } });

@@ -3,6 +3,7 @@ import {
   ACCOUNT_B,
   createStream,
   forceStatus,
+  getStream,
   logStatuses,
   startTestApi,
   type TestApi,
@@ -14,9 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function stream(id: string) {
-  return (await request(api.app).get(`/1/streams/${id}`).expect(200)).body;
-}
+const stream = (id: string) => getStream(api, id);
 
 type Stored = 'pending' | 'in_progress' | 'done' | 'pause' | 'cancel' | 'failure';
 type Target = 'pending' | 'pause' | 'cancel';

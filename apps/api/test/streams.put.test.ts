@@ -4,6 +4,7 @@ import {
   ACCOUNT_B,
   createStream,
   forceStatus,
+  getStream,
   logStatuses,
   startTestApi,
   streamBody,
@@ -16,9 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function stream(id: string) {
-  return (await request(api.app).get(`/1/streams/${id}`).expect(200)).body;
-}
+const stream = (id: string) => getStream(api, id);
 
 const replacement = streamBody({
   name: 'lobby',

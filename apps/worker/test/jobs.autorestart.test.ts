@@ -2,6 +2,7 @@ import request from 'supertest';
 import {
   createAndTake,
   createStream,
+  getStream,
   logStatuses,
   startTestApi,
   streamBody,
@@ -22,9 +23,7 @@ afterAll(async () => {
   await api.close();
 });
 
-async function stream(id: string) {
-  return (await request(api.app).get(`/1/streams/${id}`).expect(200)).body;
-}
+const stream = (id: string) => getStream(api, id);
 
 async function takeAndFail(id: string, version = 1) {
   await request(api.app)

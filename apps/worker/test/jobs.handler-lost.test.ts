@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createAndTake, logStatuses, startTestApi, type TestApi } from '../../../test/support/api';
+import { createAndTake, getStream, logStatuses, startTestApi, type TestApi } from '../../../test/support/api';
 import { eventually } from '../../../test/support/redis-server';
 import { startTestWorker, type TestWorker } from '../../../test/support/worker';
 
@@ -15,9 +15,7 @@ afterAll(async () => {
   await api.close();
 });
 
-async function stream(id: string) {
-  return (await request(api.app).get(`/1/streams/${id}`).expect(200)).body;
-}
+const stream = (id: string) => getStream(api, id);
 
 describe('handler_lost sweep', () => {
   it('re-queues a taken stream without feedback: version 2, handler_lost, restart, pending', async () => {

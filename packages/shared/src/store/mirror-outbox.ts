@@ -17,6 +17,7 @@ export interface MirrorEntry {
  * to `copy` (which makes the mirror match), then deletes the marks whose tick did not
  * move meanwhile. Nothing is locked while `copy` talks to Redis but the drain's own
  * advisory lock, so users' writes never wait on Redis; if `copy` fails the marks stay.
+ * The drain never waits on a row lock either (see the DELETE).
  * Returns how many marks were copied (0 when another copy holds the drain).
  */
 export async function drainMirrorOutbox(
@@ -43,10 +44,18 @@ export async function drainMirrorOutbox(
     );
     if (rows.length > 0) {
       await copy(rows.map(({ stream_id, status, account_id }) => ({ stream_id, status, account_id })));
+      // SKIP LOCKED: a mark a writer is raising right now (its trigger holds the row)
+      // is left for the next pass instead of waited for. Waiting here deadlocked with
+      // multi-row writers (a take, a feedback batch), whose triggers mark rows in their
+      // own order; a drain that never waits cannot be part of a deadlock.
       await client.query(
-        `DELETE FROM mirror_outbox o
-          USING unnest($1::uuid[], $2::bigint[]) AS d(stream_id, tick)
-          WHERE o.stream_id = d.stream_id AND o.tick = d.tick`,
+        `WITH claimed AS (
+           SELECT o.stream_id
+             FROM mirror_outbox o
+             JOIN unnest($1::uuid[], $2::bigint[]) AS d(stream_id, tick)
+               ON o.stream_id = d.stream_id AND o.tick = d.tick
+              FOR UPDATE OF o SKIP LOCKED)
+         DELETE FROM mirror_outbox o USING claimed c WHERE o.stream_id = c.stream_id`,
         [rows.map((r) => r.stream_id), rows.map((r) => r.tick)],
       );
     }

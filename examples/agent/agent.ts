@@ -26,8 +26,16 @@ export interface AgentOptions {
   runSeconds: number;
   name?: string;
   log?: (line: string) => void;
+  /** Sees every take and every answer, e.g. for a dashboard or a test that audits the fleet. */
+  onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
 }
+
+export type AgentEvent =
+  /** `at` is when the take's answer arrived: the service had committed it by then. */
+  | { kind: 'taken'; agent: string; stream_id: string; version: number; at: number }
+  /** `sentAt` is when the feedback request left: the service applied it after that. */
+  | { kind: 'answer'; agent: string; stream_id: string; version: number; sentAt: number; answer: Answer };
 
 interface Running {
   version: number;
@@ -54,13 +62,16 @@ async function post<T>(url: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (an agent sleeps forever). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 export async function runAgent(options: AgentOptions): Promise<AgentReport> {
@@ -80,9 +91,11 @@ export async function runAgent(options: AgentOptions): Promise<AgentReport> {
           `${options.apiUrl}/1/streams/processing/queue`,
           { filters: {}, limit: free },
         );
+        const takenAt = Date.now(); // the service committed the take before its answer left
         for (const s of streams) {
           running.set(s.stream_id, { version: s.version, type: s.data.type, startedAt: Date.now() });
           report.taken++;
+          options.onEvent?.({ kind: 'taken', agent: name, stream_id: s.stream_id, version: s.version, at: takenAt });
           log(`${name}: took ${s.stream_id} (${s.data.type}, version ${s.version})`);
         }
       }
@@ -103,6 +116,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentReport> {
             video_info: { fps: 25, frame_width: 1920, frame_height: 1080, progress },
           };
         });
+        const sentAt = Date.now();
         const { streams: answers } = await post<{ streams: Record<string, Answer> }>(
           `${feedbackUrl}/1/streams/feedback`,
           { streams: items },
@@ -112,6 +126,16 @@ export async function runAgent(options: AgentOptions): Promise<AgentReport> {
         for (const item of items) {
           const answer = answers[item.stream_id];
           const mine = running.get(item.stream_id)!;
+          if (answer) {
+            options.onEvent?.({
+              kind: 'answer',
+              agent: name,
+              stream_id: item.stream_id,
+              version: mine.version,
+              sentAt,
+              answer,
+            });
+          }
           if (item.status === 'done' || item.status === 'failure') {
             running.delete(item.stream_id);
             if (item.status === 'done') report.done++;

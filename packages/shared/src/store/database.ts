@@ -36,6 +36,13 @@ export function createDatabase(options: DatabaseOptions): Database {
   pool.on('error', (error: Error & { code?: string }) =>
     options.logger?.warn({ code: error.code, message: error.message }, 'idle PostgreSQL client failed'),
   );
+  // A checked-out client has no pool listener: when the server goes away while it sits
+  // between queries (a transaction waiting on Redis, a Prisma transaction), its 'error'
+  // would be unhandled and end the process. The holder's next query fails instead (503),
+  // and the pool drops the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
     transactionOptions: { maxWait: 2000, timeout: 5000 },

@@ -1,0 +1,244 @@
+import request from 'supertest';
+import { OPERATIONS } from '../../packages/shared/src';
+import { ACCOUNT_A, ACCOUNT_B, startTestApi, streamBody, type TestApi } from '../support/api';
+
+// Tenancy (spec 1.6, 4.8, 4.14, 4.20): for every endpoint that takes an account_id,
+// another account can neither see nor change account A's stream or group. Each case
+// runs against a snapshot of everything account A owns, taken before and after.
+
+let api: TestApi;
+let stream: string;
+let group: string;
+let streamOfB: string;
+const NAME = 'tenant-a-camera';
+const GROUP = 'entrance';
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const groupRes = await request(api.app)
+    .post('/1/groups')
+    .send({ account_id: ACCOUNT_A, group_name: GROUP, description: 'A' })
+    .expect(201);
+  group = groupRes.body.group_id;
+  const streamRes = await request(api.app)
+    .post('/1/streams')
+    .send(streamBody({ account_id: ACCOUNT_A, name: NAME, group_name: GROUP }))
+    .expect(201);
+  stream = streamRes.body.stream_id;
+  await request(api.app).post('/1/groups').send({ account_id: ACCOUNT_A, group_name: 'only-a' }).expect(201);
+  // Account B has a group of the same name (names are unique per account) and a stream.
+  await request(api.app).post('/1/groups').send({ account_id: ACCOUNT_B, group_name: GROUP }).expect(201);
+  const own = await request(api.app)
+    .post('/1/streams')
+    .send(streamBody({ account_id: ACCOUNT_B, name: NAME }));
+  streamOfB = own.body.stream_id;
+});
+afterAll(() => api.close());
+
+/** Everything account A owns, as the database holds it. */
+async function accountA(): Promise<string> {
+  const { rows } = await api.deps.db.pool.query(
+    `SELECT (SELECT json_agg(s ORDER BY s.stream_id) FROM streams s WHERE account_id = $1) streams,
+            (SELECT json_agg(g ORDER BY g.group_id) FROM groups g WHERE account_id = $1) groups,
+            (SELECT json_agg(l ORDER BY l.stream_id, l.group_id) FROM stream_groups l
+              WHERE l.stream_id IN (SELECT stream_id FROM streams WHERE account_id = $1)
+                 OR l.group_id IN (SELECT group_id FROM groups WHERE account_id = $1)) links,
+            (SELECT count(*) FROM stream_logs WHERE account_id = $1) logs`,
+    [ACCOUNT_A],
+  );
+  return JSON.stringify(rows[0]);
+}
+
+const B = `account_id=${ACCOUNT_B}`;
+type Case = [
+  operationId: string,
+  what: string,
+  send: () => PromiseLike<request.Response>,
+  expect: (res: request.Response) => void | Promise<void>,
+];
+const notFound = (code: number) => (res: request.Response) => {
+  expect(res.status).toBe(404);
+  expect(res.body.error_code).toBe(code);
+};
+const empty = (key: string, value: unknown) => (res: request.Response) => {
+  expect(res.status).toBe(200);
+  expect(key === '' ? res.body : res.body[key]).toEqual(value);
+};
+const noContent = (res: request.Response) => expect(res.status).toBe(204);
+
+const CASES: Case[] = [
+  ['getStreams', 'by id', () => request(api.app).get(`/1/streams?${B}&stream_ids=${stream}`), empty('streams', [])],
+  [
+    'getStreams',
+    'by name',
+    () => request(api.app).get(`/1/streams?${B}&names=${NAME}`),
+    (res) => {
+      expect(res.status).toBe(200);
+      expect(res.body.streams.map((s: { account_id: string }) => s.account_id)).toEqual([ACCOUNT_B]);
+    },
+  ],
+  [
+    'getStreams',
+    "by A's group name",
+    () => request(api.app).get(`/1/streams?${B}&group_name=${GROUP}`),
+    empty('streams', []),
+  ],
+  [
+    'countStreams',
+    'by id',
+    () => request(api.app).get(`/1/streams/count?${B}&stream_ids=${stream}`),
+    empty('streams_count', 0),
+  ],
+  ['getStream', '', () => request(api.app).get(`/1/streams/${stream}?${B}`), notFound(39001)],
+  [
+    'updateStream',
+    'status',
+    () => request(api.app).patch(`/1/streams/${stream}?${B}`).send({ status: 'pause' }),
+    notFound(39001),
+  ],
+  [
+    'updateStream',
+    'description',
+    () => request(api.app).patch(`/1/streams/${stream}?${B}`).send({ description: 'x' }),
+    notFound(39001),
+  ],
+  [
+    'putStream',
+    'with B in the body',
+    () =>
+      request(api.app)
+        .put(`/1/streams/${stream}`)
+        .send(streamBody({ account_id: ACCOUNT_B, name: NAME })),
+    notFound(39001),
+  ],
+  ['removeStream', '', () => request(api.app).delete(`/1/streams/${stream}?${B}`), notFound(39001)],
+  [
+    'deleteStreams',
+    'by id and name',
+    () =>
+      request(api.app)
+        .delete(`/1/streams?${B}`)
+        .send({ stream_ids: [stream], names: [] }),
+    noContent,
+  ],
+  [
+    'getStreamsLogs',
+    'by id',
+    () => request(api.app).get(`/1/streams/logs?${B}&stream_ids=${stream}`),
+    empty('logs', []),
+  ],
+  [
+    'createGroup',
+    'a group of its own',
+    () => request(api.app).post('/1/groups').send({ account_id: ACCOUNT_B, group_name: 'b-own' }),
+    (res) => expect(res.status).toBe(201),
+  ],
+  ['getGroups', 'by id', () => request(api.app).get(`/1/groups?${B}&group_ids=${group}`), empty('', [])],
+  [
+    'countGroups',
+    'by id',
+    () => request(api.app).get(`/1/groups/count?${B}&group_ids=${group}`),
+    empty('groups_count', 0),
+  ],
+  ['getGroup', '', () => request(api.app).get(`/1/groups/${group}?${B}`), notFound(39008)],
+  [
+    'updateGroup',
+    '',
+    () => request(api.app).patch(`/1/groups/${group}?${B}`).send({ description: 'x' }),
+    notFound(39008),
+  ],
+  ['removeGroup', '', () => request(api.app).delete(`/1/groups/${group}?${B}`), notFound(39008)],
+  [
+    'linkStreams',
+    "detach from A's group as B",
+    () =>
+      request(api.app)
+        .patch(`/1/linker?${B}`)
+        .send({ action: 'detach', group_id: group, stream_ids: [stream] }),
+    notFound(39008),
+  ],
+  [
+    'linkStreams',
+    "attach A's stream to B's group",
+    async () => {
+      const own = await request(api.app).get(`/1/groups?${B}&group_names=${GROUP}`);
+      return request(api.app)
+        .patch(`/1/linker?${B}`)
+        .send({ action: 'attach', group_id: own.body[0].group_id, stream_ids: [stream] });
+    },
+    notFound(39001),
+  ],
+  [
+    'linkStreams',
+    "attach A's stream to B's group, no account_id",
+    async () => {
+      const own = await request(api.app).get(`/1/groups?${B}&group_names=${GROUP}`);
+      return request(api.app)
+        .patch('/1/linker')
+        .send({ action: 'attach', group_id: own.body[0].group_id, stream_ids: [stream] });
+    },
+    notFound(39001),
+  ],
+  [
+    'createStream',
+    "in B, naming a group both accounts have: B's is linked",
+    () =>
+      request(api.app)
+        .post('/1/streams')
+        .send(streamBody({ account_id: ACCOUNT_B, name: 'b2', group_name: GROUP })),
+    async (res) => {
+      expect(res.status).toBe(201);
+      const { rows } = await api.deps.db.pool.query(
+        'SELECT g.account_id::text FROM stream_groups l JOIN groups g USING (group_id) WHERE l.stream_id = $1',
+        [res.body.stream_id],
+      );
+      expect(rows).toEqual([{ account_id: ACCOUNT_B }]);
+    },
+  ],
+  [
+    'createStream',
+    'in B, naming a group only A has',
+    () =>
+      request(api.app)
+        .post('/1/streams')
+        .send(streamBody({ account_id: ACCOUNT_B, name: 'b3', group_name: 'only-a' })),
+    notFound(39007),
+  ],
+  [
+    'putStream',
+    "B's own stream, naming a group only A has",
+    () =>
+      request(api.app)
+        .put(`/1/streams/${streamOfB}`)
+        .send(streamBody({ account_id: ACCOUNT_B, name: NAME, group_name: 'only-a' })),
+    notFound(39007),
+  ],
+];
+
+it('covers every operation that takes an account_id', () => {
+  const scoped = OPERATIONS.filter(
+    (op) =>
+      op.query?.shape.account_id !== undefined ||
+      op.operationId === 'putStream' ||
+      op.operationId === 'createGroup' ||
+      op.operationId === 'createStream',
+  ).map((op) => op.operationId);
+  expect([...new Set(CASES.map(([id]) => id))].sort()).toEqual(scoped.sort());
+});
+
+describe.each(CASES)('%s (%s) as account B', (_operation, _what, send, check) => {
+  it("neither shows nor changes account A's objects", async () => {
+    const before = await accountA();
+    await check(await send());
+    expect(await accountA()).toBe(before);
+  });
+});
+
+it("account A still sees and changes its own objects (the matrix's refusals are about B)", async () => {
+  const A = `account_id=${ACCOUNT_A}`;
+  await request(api.app).get(`/1/streams/${stream}?${A}`).expect(200);
+  await request(api.app).patch(`/1/streams/${stream}?${A}`).send({ description: 'mine' }).expect(204);
+  await request(api.app).get(`/1/groups/${group}?${A}`).expect(200);
+  const res = await request(api.app).get(`/1/streams?${A}&group_name=${GROUP}`).expect(200);
+  expect(res.body.streams.map((s: { stream_id: string }) => s.stream_id)).toEqual([stream]);
+});

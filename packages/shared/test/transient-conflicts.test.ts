@@ -36,10 +36,16 @@ describe('transient conflicts', () => {
   });
 
   it('a repository method that loses a deadlock runs again and succeeds', async () => {
+    // PostgreSQL checks for a deadlock once, deadlock_timeout after a session starts to
+    // wait. The other session waits first with a long timeout; the method's session waits
+    // second with a short one, so it is the one that finds the cycle and is aborted.
     const other = await pool.connect();
-    await other.query("SET deadlock_timeout = '10s'"); // so the method's session is the one PostgreSQL aborts
+    await other.query("SET deadlock_timeout = '30s'");
+    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await other.query('BEGIN');
+    await other.query('UPDATE pair SET v = v + 10 WHERE id = 2');
+    let otherDone: Promise<unknown> | undefined;
     let runs = 0;
-    let blockOther: (() => Promise<void>) | undefined;
     const repository = translatingErrors({
       async bumpBoth(): Promise<number> {
         runs += 1;
@@ -48,11 +54,9 @@ describe('transient conflicts', () => {
           await client.query("SET deadlock_timeout = '50ms'");
           await client.query('BEGIN');
           await client.query('UPDATE pair SET v = v + 1 WHERE id = 1');
-          if (blockOther) {
-            const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-            const start = blockOther;
-            blockOther = undefined;
-            void waitUntilBlocked(pid).then(start);
+          if (!otherDone) {
+            otherDone = other.query('UPDATE pair SET v = v + 10 WHERE id = 1').then(() => other.query('COMMIT'));
+            await waitUntilBlocked(otherPid);
           }
           await client.query('UPDATE pair SET v = v + 1 WHERE id = 2');
           await client.query('COMMIT');
@@ -66,17 +70,11 @@ describe('transient conflicts', () => {
       },
     });
 
-    await other.query('BEGIN');
-    await other.query('UPDATE pair SET v = v + 10 WHERE id = 2');
-    let otherDone: Promise<unknown> = Promise.resolve();
-    blockOther = async () => {
-      otherDone = other.query('UPDATE pair SET v = v + 10 WHERE id = 1').then(() => other.query('COMMIT'));
-    };
     let result: number;
     try {
       result = await repository.bumpBoth();
     } finally {
-      await otherDone.catch(() => undefined);
+      await otherDone?.catch(() => other.query('ROLLBACK'));
       other.release();
     }
 

@@ -11,7 +11,7 @@ export const feedbackItem = z.strictObject({
   version: int(1),
   error: boundedString(4096).nullable().optional(),
   video_info: videoInfo.optional(),
-  time: z.string().pipe(time).optional(),
+  time: time.optional(),
 });
 export type FeedbackItem = z.infer<typeof feedbackItem>;
 

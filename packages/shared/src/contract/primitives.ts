@@ -56,7 +56,8 @@ export const time = z
   .transform((s) => s.replace(/^(\S+T[0-9:.]+) (\d{2}:?\d{2})$/, '$1+$2'))
   .pipe(RFC3339)
   .transform((s) => new Date(s))
-  .refine((d) => !Number.isNaN(d.getTime()));
+  .refine((d) => !Number.isNaN(d.getTime()))
+  .meta({ format: 'date-time' });
 
 export const page = int(1);
 export const pageSize = int(1, 100);

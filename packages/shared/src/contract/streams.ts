@@ -4,6 +4,7 @@ import {
   boundedNumber,
   boundedString,
   groupName,
+  isStorableText,
   int,
   page,
   pageSize,
@@ -21,7 +22,11 @@ import { query } from './query';
 // here, so what is stored and returned is always fully expanded.
 
 const rect = z.tuple([int(0), int(0), int(0), int(0)]);
-const url = boundedString(1024).pipe(z.url({ protocol: /^https?$/ }));
+// One schema (not a pipe), so OpenAPI shows its format: uri.
+const url = z
+  .url({ protocol: /^https?$/ })
+  .max(1024)
+  .refine(isStorableText, { message: 'contains a character that cannot be stored' });
 
 const sourceFields = {
   reference: boundedString(256).min(1),
@@ -209,5 +214,6 @@ export const patchStreamBody = z
   })
   .refine((body) => body.description !== undefined || body.status !== undefined, {
     message: 'at least one field must have a value',
-  });
+  })
+  .meta({ minProperties: 1 });
 export type PatchStreamBody = z.infer<typeof patchStreamBody>;

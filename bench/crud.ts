@@ -2,7 +2,18 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startApp } from '../test/support/process';
 import { freePort } from '../test/support/redis-server';
-import { freshDatabase, peakRssMb, printTable, REDIS_URL, seedStreams, simpleLoad, writeResult } from './support';
+import {
+  freshDatabase,
+  limitFigure,
+  nodeArgs,
+  peakRssMb,
+  ratioFigure,
+  REDIS_URL,
+  report,
+  seedStreams,
+  simpleLoad,
+  type Figure,
+} from './support';
 
 // GET /1/streams/{id} and POST /1/streams against a bare Express + pg server doing the
 // same read and insert, both as processes of their own, loaded by autocannon.
@@ -43,10 +54,10 @@ async function main(): Promise<void> {
     const app = await startApp(
       'api',
       { DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-      { compiled: true },
+      { compiled: true, nodeArgs: nodeArgs() },
     );
     const bare = await bareServer(db.url);
-    const rows: Record<string, string | number>[] = [];
+    const rows: Figure[] = [];
     let rss = 0;
     try {
       const cases = [
@@ -71,31 +82,17 @@ async function main(): Promise<void> {
             `${c.figure}: ${service.non2xx + baseline.non2xx} non-2xx, ${service.errors + baseline.errors} errors`,
           );
         }
-        const ratio = service.requestsPerSecond / baseline.requestsPerSecond;
-        rows.push({
-          figure: c.figure,
-          service: service.requestsPerSecond.toFixed(0),
-          'bare Express + pg': baseline.requestsPerSecond.toFixed(0),
-          ratio: ratio.toFixed(2),
-          target: `≥ ${c.target}`,
-          met: ratio >= c.target ? 'yes' : 'NO',
-        });
+        rows.push(
+          ratioFigure(c.figure, service.requestsPerSecond, baseline.requestsPerSecond, 'Express + pg', c.target),
+        );
       }
       rss = peakRssMb(app.child.pid!);
     } finally {
       await bare.stop();
       await app.stop();
     }
-    rows.push({
-      figure: 'API peak RSS (MB)',
-      service: rss.toFixed(0),
-      'bare Express + pg': '-',
-      ratio: '-',
-      target: '≤ 200',
-      met: rss <= 200 ? 'yes' : 'NO',
-    });
-    printTable(rows);
-    process.stdout.write(`written to ${writeResult('crud', { seconds: SECONDS, rows })}\n`);
+    rows.push(limitFigure('API peak RSS under that load', rss, 200, 'MB', 0));
+    report('crud', rows, { seconds: SECONDS });
   } finally {
     await db.drop();
   }

@@ -1,6 +1,17 @@
 import pg from 'pg';
 import { startApp } from '../test/support/process';
-import { freshDatabase, httpLoad, printTable, REDIS_URL, seedStreams, throughput, writeResult } from './support';
+import {
+  freshDatabase,
+  httpLoad,
+  limitFigure,
+  nodeArgs,
+  peakRssMb,
+  ratioFigure,
+  REDIS_URL,
+  report,
+  seedStreams,
+  throughput,
+} from './support';
 
 // Feedback items per second over HTTP: 8 agents, each posting keep-alives for its own
 // 100 streams in one batch, to the worker (the agents' endpoint), next to the same
@@ -25,9 +36,10 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
       },
-      { compiled: true },
+      { compiled: true, nodeArgs: nodeArgs() },
     );
     let overHttp: number;
+    let rss = 0;
     try {
       const bodies = batches.map((batch) =>
         JSON.stringify({
@@ -48,6 +60,7 @@ async function main(): Promise<void> {
       if (load.non2xx || load.errors)
         throw new Error(`feedback: ${load.non2xx} non-2xx answers, ${load.errors} errors`);
       overHttp = answered / SECONDS;
+      rss = peakRssMb(worker.child.pid!);
     } finally {
       await worker.stop();
     }
@@ -69,17 +82,14 @@ async function main(): Promise<void> {
     });
     await pool.end();
 
-    const ratio = overHttp / raw;
-    const row = {
-      figure: 'feedback items/s (8 agents × 100)',
-      'over HTTP': overHttp.toFixed(0),
-      'raw pg': raw.toFixed(0),
-      ratio: ratio.toFixed(2),
-      target: '≥ 0.3',
-      met: ratio >= 0.3 ? 'yes' : 'NO',
-    };
-    printTable([row]);
-    process.stdout.write(`written to ${writeResult('feedback', { seconds: SECONDS, ...row })}\n`);
+    report(
+      'feedback',
+      [
+        ratioFigure('feedback items/s, 8 agents × batches of 100, to the worker', overHttp, raw, 'pg', 0.3),
+        limitFigure('worker peak RSS under that load', rss, 200, 'MB', 0),
+      ],
+      { seconds: SECONDS },
+    );
   } finally {
     await db.drop();
   }

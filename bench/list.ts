@@ -1,12 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import os from 'node:os';
 import pg from 'pg';
 import { createLogger, parseConfig } from '@luna-streams/shared';
 import { composeApi } from '../apps/api/src/compose';
 import { deleteKeysWithPrefix } from '../test/support/redis-server';
-import { freshDatabase, printTable, REDIS_URL, time } from './support';
+import { freshDatabase, REDIS_URL, report, time, type Figure } from './support';
 
 // GET /1/streams first page (with and without filters) and GET /1/streams/count over
 // 100,000 streams, each next to the same SQL sent straight through pg as its baseline.
@@ -83,7 +80,7 @@ async function main(): Promise<void> {
       },
     ];
 
-    const rows: Record<string, string | number>[] = [];
+    const rows: Figure[] = [];
     for (const c of cases) {
       const api = await time(async () => {
         const res = await fetch(base + c.path);
@@ -91,21 +88,17 @@ async function main(): Promise<void> {
         await res.arrayBuffer();
       });
       const sql = await time(() => direct.query(c.sql, c.args));
+      const list = c.name.startsWith('list');
       rows.push({
-        case: c.name,
-        'api p50 ms': api.p50.toFixed(2),
-        'api p95 ms': api.p95.toFixed(2),
-        'pg p50 ms': sql.p50.toFixed(2),
-        'api/pg p50': (api.p50 / sql.p50).toFixed(1),
-        target: c.name.startsWith('list') ? 'p95 < 20 ms' : '-',
-        met: c.name.startsWith('list') ? (api.p95 < 20 ? 'yes' : 'NO') : '-',
+        figure: `100k streams: ${c.name} p95`,
+        service: `${api.p95.toFixed(2)} ms`,
+        baseline: `${sql.p95.toFixed(2)} ms (pg)`,
+        ratio: (sql.p95 / api.p95).toFixed(2),
+        target: list ? '< 20 ms' : '-',
+        met: list ? (api.p95 < 20 ? 'yes' : 'NO') : '-',
       });
     }
-    process.stdout.write(`\nbench/list: ${STREAMS} streams, ${os.cpus().length} cores, ${new Date().toISOString()}\n`);
-    printTable(rows);
-    const out = join(__dirname, 'results', `list-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(out, JSON.stringify({ streams: STREAMS, at: new Date().toISOString(), rows }, null, 2));
-    process.stdout.write(`written to ${out}\n`);
+    report('list', rows, { streams: STREAMS });
     await direct.end();
     await shutdown.run('bench finished');
     await deleteKeysWithPrefix(REDIS_URL, prefix);

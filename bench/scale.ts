@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { startApp } from '../test/support/process';
-import { freshDatabase, printTable, REDIS_URL, time, writeResult } from './support';
+import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report, time, type Figure } from './support';
 
 // With 1,000,000 streams and 5,000,000 log rows: the first page of streams, the logs of
 // one stream (p95, target ≤ 10 ms each) and the count (≤ 300 ms). Absolute figures: there
@@ -52,15 +52,22 @@ async function main(): Promise<void> {
     );
     const app = await startApp(
       'api',
-      { DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production', MIRROR_DRAIN_INTERVAL_MS: '60000' },
-      { compiled: true },
+      {
+        DATABASE_URL: db.url,
+        REDIS_URL,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        MIRROR_DRAIN_INTERVAL_MS: '60000',
+      },
+      { compiled: true, nodeArgs: nodeArgs() },
     );
     const get = (path: string) => async () => {
       const res = await fetch(`${app.url}${path}`);
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
       await res.arrayBuffer();
     };
-    const rows: Record<string, string | number>[] = [];
+    const rows: Figure[] = [];
+    const timings: Record<string, { p50: number; p95: number }> = {};
     try {
       const cases: [string, string, number, 'p95' | 'p50', number][] = [
         ['list first page', '/1/streams', 10, 'p95', 200],
@@ -77,21 +84,13 @@ async function main(): Promise<void> {
       ];
       for (const [name, path, target, stat, n] of cases) {
         const t = await time(get(path), n, 5);
-        rows.push({
-          case: name,
-          'p50 ms': t.p50.toFixed(2),
-          'p95 ms': t.p95.toFixed(2),
-          target: `${stat} ≤ ${target} ms`,
-          met: t[stat] <= target ? 'yes' : 'NO',
-        });
+        rows.push(limitFigure(`1M streams, 5M logs: ${name} ${stat}`, t[stat], target, 'ms', 2));
+        timings[name] = { p50: t.p50, p95: t.p95 };
       }
     } finally {
       await app.stop();
     }
-    printTable(rows);
-    process.stdout.write(
-      `written to ${writeResult('scale', { streams: STREAMS, logs: STREAMS * LOGS_PER_STREAM, rows })}\n`,
-    );
+    report('scale', rows, { streams: STREAMS, logs: STREAMS * LOGS_PER_STREAM, timings });
   } finally {
     await db.drop();
   }

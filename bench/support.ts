@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -50,7 +51,8 @@ export async function time(op: () => Promise<unknown>, n = 200, warmup = 20): Pr
   return { p50: at(0.5), p95: at(0.95), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
 }
 
-export function printTable(rows: Record<string, string | number>[]): void {
+export function printTable(table: readonly object[]): void {
+  const rows = table as Record<string, string | number>[];
   const headers = Object.keys(rows[0] ?? {});
   const width = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h]).length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
@@ -102,10 +104,85 @@ export async function throughput(
   return counts.reduce((a, b) => a + b, 0) / elapsed;
 }
 
-export function writeResult(name: string, data: object): string {
-  const file = join(__dirname, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), ...data }, null, 2));
-  return file;
+/**
+ * BENCH_NODE_ARGS (space-separated) are given to node when it starts the service's
+ * processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the profile a missed target
+ * calls for.
+ */
+export function nodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+/** One line of the benchmark table: the service's figure next to its baseline from the same run. */
+export interface Figure {
+  figure: string;
+  service: string;
+  /** What the same work costs without the service (raw pg, a bare Express + pg server), or '-'. */
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: 'yes' | 'NO' | '-';
+}
+
+export function machine(): { cores: number; cpu: string; memoryGiB: number; node: string } {
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * Prints one benchmark's figures and writes them, with `details`, to
+ * bench/results/<bench>-<time>.json. Under `npm run bench` (BENCH_RUN_FILE set) the
+ * figures are also appended there, for the run's combined table.
+ */
+export function report(bench: string, figures: Figure[], details: object = {}): void {
+  const rows = figures.map((f) => ({ bench, ...f }));
+  printTable(rows);
+  const file = join(__dirname, 'results', `${bench}-${stamp()}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ at: new Date().toISOString(), machine: machine(), figures: rows, ...details }, null, 2),
+  );
+  process.stdout.write(`written to ${file}\n`);
+  if (process.env.BENCH_RUN_FILE) appendFileSync(process.env.BENCH_RUN_FILE, `${JSON.stringify(rows)}\n`);
+}
+
+/** A ratio row: service / baseline against a minimum ratio. */
+export function ratioFigure(
+  figure: string,
+  service: number,
+  baseline: number,
+  baselineName: string,
+  min: number,
+): Figure {
+  const ratio = service / baseline;
+  return {
+    figure,
+    service: service.toFixed(0),
+    baseline: `${baseline.toFixed(0)} (${baselineName})`,
+    ratio: ratio.toFixed(2),
+    target: `≥ ${min}`,
+    met: ratio >= min ? 'yes' : 'NO',
+  };
+}
+
+/** An absolute row (no baseline exists): a value against a maximum. */
+export function limitFigure(figure: string, value: number, max: number, unit: string, digits = 1): Figure {
+  return {
+    figure,
+    service: `${value.toFixed(digits)} ${unit}`,
+    baseline: '-',
+    ratio: '-',
+    target: `≤ ${max} ${unit}`,
+    met: value <= max ? 'yes' : 'NO',
+  };
 }
 
 /** Waits until the API has copied every seeded stream into the mirror (its steady state). */

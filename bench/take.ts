@@ -3,12 +3,15 @@ import { startApp } from '../test/support/process';
 import {
   freshDatabase,
   httpLoad,
-  printTable,
+  limitFigure,
+  nodeArgs,
+  peakRssMb,
+  ratioFigure,
   REDIS_URL,
+  report,
   seedStreams,
   throughput,
   waitForMirror,
-  writeResult,
 } from './support';
 
 // Streams taken per second by 16 agents taking 1 each over HTTP, next to the bare
@@ -38,11 +41,12 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
       },
-      { compiled: true },
+      { compiled: true, nodeArgs: nodeArgs() },
     );
     await waitForMirror(api.url);
     const takenOverHttp: string[] = [];
     let overHttp: number;
+    let rss = 0;
     try {
       const load = await httpLoad({
         url: `${app.url}/1/streams/processing/queue`,
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
       });
       if (load.non2xx || load.errors) throw new Error(`take: ${load.non2xx} non-2xx answers, ${load.errors} errors`);
       overHttp = takenOverHttp.length / SECONDS;
+      rss = peakRssMb(app.child.pid!);
     } finally {
       await app.stop();
     }
@@ -77,19 +82,17 @@ async function main(): Promise<void> {
     await pool.end();
 
     const exhausted = takenOverHttp.length >= STREAMS || takenRaw.length >= STREAMS;
-    const ratio = overHttp / raw;
-    const row = {
-      figure: 'take streams/s (16 agents × 1)',
-      'over HTTP': overHttp.toFixed(0),
-      'raw pg': raw.toFixed(0),
-      ratio: ratio.toFixed(2),
-      target: '≥ 0.4',
-      met: ratio >= 0.4 ? 'yes' : 'NO',
-      duplicates: countDuplicates(takenOverHttp) + countDuplicates(takenRaw),
-    };
-    printTable([row]);
+    const duplicates = countDuplicates(takenOverHttp) + countDuplicates(takenRaw);
+    report(
+      'take',
+      [
+        ratioFigure('take streams/s, 16 agents taking 1 each', overHttp, raw, 'pg SKIP LOCKED', 0.4),
+        { ...limitFigure('streams handed out twice', duplicates, 0, '', 0), service: String(duplicates), target: '0' },
+        limitFigure('API peak RSS under that load', rss, 200, 'MB', 0),
+      ],
+      { seconds: SECONDS, streams: STREAMS },
+    );
     if (exhausted) process.stdout.write(`note: a queue ran dry before ${SECONDS} s; raise BENCH_TAKE_STREAMS\n`);
-    process.stdout.write(`written to ${writeResult('take', { seconds: SECONDS, streams: STREAMS, ...row })}\n`);
   } finally {
     await api.drop();
     await bare.drop();

@@ -21,15 +21,18 @@ export interface RunningApp {
 export async function startApp(
   main: 'api' | 'worker',
   env: Record<string, string>,
-  options: { compiled?: boolean } = {},
+  options: { compiled?: boolean; nodeArgs?: string[] } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
   const prefix = env.REDIS_PREFIX ?? `{luna-test-${randomBytes(4).toString('hex')}}`;
   const portVariable = main === 'api' ? 'PORT' : 'WORKER_PORT';
   // Compiled (apps/*/dist, needs a build) for benchmarks: tsx adds its own memory and start-up.
-  const args = options.compiled
-    ? [join(ROOT, 'apps', main, 'dist', 'main.js')]
-    : ['--require', 'tsx/cjs', join(ROOT, 'apps', main, 'src', 'main.ts')];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.compiled
+      ? [join(ROOT, 'apps', main, 'dist', 'main.js')]
+      : ['--require', 'tsx/cjs', join(ROOT, 'apps', main, 'src', 'main.ts')]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {

@@ -12,6 +12,10 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# deploy/runtime-env.json: a heap of 128 MB (V8 would otherwise let garbage pile up
+# toward gigabytes before collecting) and two malloc arenas (fewer, fuller arenas:
+# about 50 MB less resident memory under load). Raise the heap for very large bursts.
+ENV NODE_OPTIONS=--max-old-space-size=128 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

@@ -10,6 +10,7 @@ import {
   ratioFigure,
   REDIS_URL,
   report,
+  shippedEnv,
   seedStreams,
   simpleLoad,
   type Figure,
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     const [id] = await seedStreams(db.url, 1000, 'pending');
     const app = await startApp(
       'api',
-      { DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      { DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...shippedEnv() },
       { compiled: true, nodeArgs: nodeArgs() },
     );
     const bare = await bareServer(db.url);

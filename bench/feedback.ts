@@ -9,6 +9,7 @@ import {
   ratioFigure,
   REDIS_URL,
   report,
+  shippedEnv,
   seedStreams,
   throughput,
 } from './support';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
         REDIS_URL,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
+        ...shippedEnv(),
       },
       { compiled: true, nodeArgs: nodeArgs() },
     );

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { startApp } from '../test/support/process';
-import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report, time, type Figure } from './support';
+import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report, shippedEnv, time, type Figure } from './support';
 
 // With 1,000,000 streams and 5,000,000 log rows: the first page of streams, the logs of
 // one stream (p95, target ≤ 10 ms each) and the count (≤ 300 ms). Absolute figures: there
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         REDIS_URL,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
+        ...shippedEnv(),
         MIRROR_DRAIN_INTERVAL_MS: '60000',
       },
       { compiled: true, nodeArgs: nodeArgs() },

@@ -113,6 +113,17 @@ export function nodeArgs(): string[] {
   return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
+/**
+ * The memory settings the apps ship with (deploy/runtime-env.json: the Dockerfile and
+ * `npm start` use them), so the benchmarks measure the service as users run it.
+ */
+export function shippedEnv(): Record<string, string> {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'deploy', 'runtime-env.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+}
+
 /** One line of the benchmark table: the service's figure next to its baseline from the same run. */
 export interface Figure {
   figure: string;

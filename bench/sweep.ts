@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { startApp } from '../test/support/process';
-import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report } from './support';
+import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report, shippedEnv } from './support';
 
 // 100,000 in-progress streams whose agents went silent: how long until the worker's
 // handler_lost sweep has put every one back in the queue, and at what rate.
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
         REDIS_URL,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
+        ...shippedEnv(),
         STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL),
       },
       { compiled: true, nodeArgs: nodeArgs() },

@@ -9,6 +9,7 @@ import {
   ratioFigure,
   REDIS_URL,
   report,
+  shippedEnv,
   seedStreams,
   throughput,
   waitForMirror,
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
         REDIS_URL,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
+        ...shippedEnv(),
       },
       { compiled: true, nodeArgs: nodeArgs() },
     );

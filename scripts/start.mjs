@@ -3,6 +3,7 @@
 // prints the URLs once both apps answer, and on Ctrl-C or SIGTERM stops everything it
 // started. In production, start each app with node directly instead.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServices } from './services.mjs';
@@ -42,7 +43,10 @@ if (process.env.LUNA_SKIP_BUILD !== '1') {
   }
 }
 
-const env = { ...process.env, DATABASE_URL: services.DATABASE_URL, REDIS_URL: services.REDIS_URL };
+// The apps' memory settings as shipped (deploy/runtime-env.json, also in the Dockerfile);
+// a value already in the environment wins.
+const runtime = JSON.parse(readFileSync(join(root, 'deploy', 'runtime-env.json'), 'utf8'));
+const env = { ...runtime, ...process.env, DATABASE_URL: services.DATABASE_URL, REDIS_URL: services.REDIS_URL };
 const port = env.PORT ?? '5160';
 const workerPort = env.WORKER_PORT ?? '5161';
 const apps = ['api', 'worker'].map((app) =>

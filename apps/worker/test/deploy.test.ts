@@ -93,4 +93,13 @@ describe('docker-compose.yml', () => {
     expect(mounts).toContain('./deploy/prometheus.yml');
     expect(mounts).toContain('./deploy/grafana/dashboards');
   });
+
+  it('ships the memory settings of runtime-env.json in the Dockerfile', () => {
+    const runtime = JSON.parse(readFileSync(join(deploy, 'runtime-env.json'), 'utf8')) as Record<string, string>;
+    const dockerfile = readFileSync(join(deploy, '..', 'Dockerfile'), 'utf8');
+    const line = Object.entries(runtime)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ');
+    expect(dockerfile).toContain(`ENV ${line}\n`);
+  });
 });

@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { createStream, forceStatus, logStatuses, startTestApi, type TestApi } from '../../../test/support/api';
+import {
+  createStream,
+  forceStatus,
+  insertPendingStreams,
+  logStatuses,
+  startTestApi,
+  type TestApi,
+} from '../../../test/support/api';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -50,6 +57,32 @@ describe('GET /1/streams/processing/queue (peek)', () => {
 });
 
 describe('POST /1/streams/processing/queue (take)', () => {
+  it('serves many concurrent agents with fewer statements, each stream to one agent, in queue order', async () => {
+    const ids = await insertPendingStreams(api, 150);
+    const order = new Map(ids.map((id, i) => [id, i]));
+    const before = api.deps.queue.takeStatements();
+    const limits = Array.from({ length: 40 }, (_, i) => (i % 3) + 1);
+    const wanted = limits.reduce((a, b) => a + b, 0);
+    const answers = await Promise.all(limits.map((limit) => take({ filters: {}, limit }).expect(200)));
+    const statements = api.deps.queue.takeStatements() - before;
+    const taken = answers.map((res) => res.body.streams.map((s: { stream_id: string }) => s.stream_id) as string[]);
+
+    taken.forEach((got, i) => expect(got).toHaveLength(limits[i]!));
+    const all = taken.flat();
+    expect(new Set(all).size).toBe(wanted);
+    // Together they are the oldest, and each agent's streams are in queue order.
+    expect(all.map((id) => order.get(id)!).sort((a, b) => a - b)).toEqual([...Array(wanted).keys()]);
+    for (const got of taken) {
+      const positions = got.map((id) => order.get(id)!);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    }
+    expect(statements).toBeLessThan(40);
+    const { rows } = await api.deps.db.pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM stream_logs WHERE status = 'in_progress'",
+    );
+    expect(Number(rows[0]!.n)).toBe(wanted);
+  });
+
   it('takes the oldest pending streams, sets them in progress and logs it; never twice', async () => {
     const ids: string[] = [];
     for (const name of ['s1', 's2', 's3']) ids.push(await createStream(api, { name }));

@@ -3,6 +3,7 @@ import type { StreamObject } from '../contract/streams';
 import type { Database } from './database';
 import { toStreamObject, type StreamRow } from './stream-mapper';
 import { STREAM_COLUMNS } from './stream-sql';
+import { createTakeCoalescer } from './take-coalescer';
 import { translatingErrors } from './translate';
 
 // The processing queue (DESIGN.md section 3): the pending streams in (queued_at, seq) order.
@@ -65,6 +66,16 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
     filters.names?.length ? filters.names : null,
   ];
 
+  const runTake = async (values: unknown[]): Promise<TakenRow[]> =>
+    (await db.pool.query<TakenRow>({ name: 'luna_take', text: TAKE_SQL, values })).rows;
+  // Unfiltered takes from many agents share statements (take-coalescer.ts). Half the
+  // pool at most runs takes, so reads and feedback always find a connection.
+  const coalescer = createTakeCoalescer<TakenRow>({
+    run: (limit) => runTake([limit, null, null]),
+    maxInFlight: Math.max(1, Math.floor((db.pool.options.max ?? 10) / 2)),
+    maxPerStatement: QUEUE_BATCH_MAX,
+  });
+
   return translatingErrors({
     /** GET /1/streams/processing/queue: the head of the queue, changing nothing. */
     async peek(query: PeekQueueQuery): Promise<StreamObject[]> {
@@ -80,12 +91,11 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
     async take(filters: QueueFilters, limit: number): Promise<StreamObject[]> {
       const wanted = Math.min(limit, QUEUE_BATCH_MAX);
       let rows: TakenRow[];
-      if (options.maxInProgress === undefined) {
-        ({ rows } = await db.pool.query<TakenRow>({
-          name: 'luna_take',
-          text: TAKE_SQL,
-          values: takeArgs(filters, wanted),
-        }));
+      const unfiltered = !filters.stream_ids?.length && !filters.names?.length;
+      if (options.maxInProgress === undefined && unfiltered) {
+        rows = await coalescer.take(wanted);
+      } else if (options.maxInProgress === undefined) {
+        rows = await runTake(takeArgs(filters, wanted));
       } else {
         // A cap cannot hold inside one READ COMMITTED statement when takes race: each would
         // count the in-progress rows before the others commit. Capped takes queue on an
@@ -115,6 +125,11 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
         }
       }
       return rows.map((row) => toStreamObject(row, row.groups));
+    },
+
+    /** How many take statements have run (coalesced takes share one). */
+    takeStatements(): number {
+      return coalescer.statements;
     },
   });
 }

@@ -104,7 +104,14 @@ export async function migrate(
   client.on('error', () => undefined); // reported by the query that fails
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Polled, not waited for: a copy blocked in pg_advisory_lock sits in an open
+    // transaction, which a CREATE INDEX CONCURRENTLY of the copy holding the lock would
+    // wait for: a deadlock.
+    while (
+      !(await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK_KEY])).rows[0]!.ok
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 100));
+    }
     await client.query(CREATE_MIGRATIONS_TABLE);
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createLogger, parseConfig } from '@luna-streams/shared';
 import { composeApi } from '../apps/api/src/compose';
 import { deleteKeysWithPrefix } from '../test/support/redis-server';
-import { freshDatabase, REDIS_URL, report, time, type Figure } from './support';
+import { freshDatabase, REDIS_URL, report, time, waitForMirror, type Figure } from './support';
 
 // GET /1/streams first page (with and without filters) and GET /1/streams/count over
 // 100,000 streams, each next to the same SQL sent straight through pg as its baseline.
@@ -49,6 +49,9 @@ async function main(): Promise<void> {
     shutdown.setServer(server);
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Steady state: the API has copied the 100,000 seeded streams into the mirror (a
+    // drain of that size in this same process would be measured along with the lists).
+    await waitForMirror(db.url);
     const direct = new pg.Pool({ connectionString: db.url, max: 2 });
 
     const account = '00000000-0000-4000-8000-000000000003';

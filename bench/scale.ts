@@ -97,8 +97,8 @@ async function main(): Promise<void> {
     await client.connect();
     const plan = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS) SELECT s.stream_id FROM streams s
-        WHERE s.account_id = $1 AND s.status = ANY($2::text[]) ORDER BY s.create_time, s.seq LIMIT 10 OFFSET 0`,
-      ['00000000-0000-4000-8000-000000000007', ['failure']],
+        WHERE s.account_id = $1 AND s.status = $2 ORDER BY s.create_time, s.seq LIMIT 10 OFFSET 0`,
+      ['00000000-0000-4000-8000-000000000007', 'failure'],
     );
     await client.end();
     const explain = plan.rows.map((r) => r['QUERY PLAN']);

@@ -178,7 +178,8 @@ export function ratioFigure(
     figure,
     service: service.toFixed(0),
     baseline: `${baseline.toFixed(0)} (${baselineName})`,
-    ratio: ratio.toFixed(2),
+    // Rounded down, so a ratio shown as meeting its target does.
+    ratio: (Math.floor(ratio * 100) / 100).toFixed(2),
     target: `≥ ${min}`,
     met: ratio >= min ? 'yes' : 'NO',
   };

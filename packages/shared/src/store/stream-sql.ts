@@ -25,7 +25,13 @@ export function streamConditions(filters: StreamFilters, values: unknown[]): str
   if (filters.stream_ids) conditions.push(`s.stream_id = ANY(${param(filters.stream_ids, '::uuid[]')})`);
   if (filters.names) conditions.push(`s.name = ANY(${param(filters.names, '::text[]')})`);
   if (filters.reference !== undefined) conditions.push(`s.reference = ${param(filters.reference)}`);
-  if (filters.statuses) conditions.push(`s.status = ANY(${param(filters.statuses, '::text[]')})`);
+  if (filters.statuses?.length === 1) {
+    // One status as an equality: the (account_id, status, create_time, seq) index then
+    // yields the page already in order, which PostgreSQL cannot assume from ANY().
+    conditions.push(`s.status = ${param(filters.statuses[0])}`);
+  } else if (filters.statuses) {
+    conditions.push(`s.status = ANY(${param(filters.statuses, '::text[]')})`);
+  }
   if (filters.create_time__gte) conditions.push(`s.create_time >= ${param(filters.create_time__gte, '::timestamptz')}`);
   if (filters.create_time__lt) conditions.push(`s.create_time < ${param(filters.create_time__lt, '::timestamptz')}`);
   if (filters.group_name) {

@@ -1,19 +1,16 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startApp } from '../test/support/process';
 import { freePort } from '../test/support/redis-server';
 import {
   freshDatabase,
   limitFigure,
-  nodeArgs,
   peakRssMb,
   ratioFigure,
-  REDIS_URL,
   report,
-  shippedEnv,
   seedStreams,
   simpleLoad,
   type Figure,
+  startService,
 } from './support';
 
 // GET /1/streams/{id} and POST /1/streams against a bare Express + pg server doing the
@@ -52,11 +49,7 @@ async function main(): Promise<void> {
   const db = await freshDatabase();
   try {
     const [id] = await seedStreams(db.url, 1000, 'pending');
-    const app = await startApp(
-      'api',
-      { DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...shippedEnv() },
-      { compiled: true, nodeArgs: nodeArgs() },
-    );
+    const app = await startService('api', db.url);
     const bare = await bareServer(db.url);
     const rows: Figure[] = [];
     let rss = 0;

@@ -1,17 +1,14 @@
 import pg from 'pg';
-import { startApp } from '../test/support/process';
 import {
   freshDatabase,
   httpLoad,
   limitFigure,
-  nodeArgs,
   peakRssMb,
   ratioFigure,
-  REDIS_URL,
   report,
-  shippedEnv,
   seedStreams,
   throughput,
+  startService,
 } from './support';
 
 // Feedback items per second over HTTP: 8 agents, each posting keep-alives for its own
@@ -29,17 +26,7 @@ async function main(): Promise<void> {
     const ids = await seedStreams(db.url, AGENTS * BATCH, 'in_progress');
     const batches = Array.from({ length: AGENTS }, (_, a) => ids.slice(a * BATCH, (a + 1) * BATCH));
 
-    const worker = await startApp(
-      'worker',
-      {
-        DATABASE_URL: db.url,
-        REDIS_URL,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ...shippedEnv(),
-      },
-      { compiled: true, nodeArgs: nodeArgs() },
-    );
+    const worker = await startService('worker', db.url);
     let overHttp: number;
     let rss = 0;
     try {

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { startApp } from '../test/support/process';
-import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report, shippedEnv, time, type Figure } from './support';
+import { freshDatabase, limitFigure, report, startService, time, type Figure } from './support';
 
 // With 1,000,000 streams and 5,000,000 log rows: the first page of streams, the logs of
 // one stream (p95, target ≤ 10 ms each) and the count (≤ 300 ms). Absolute figures: there
@@ -50,18 +49,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `seeded ${STREAMS} streams and ${STREAMS * LOGS_PER_STREAM} log rows in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
     );
-    const app = await startApp(
-      'api',
-      {
-        DATABASE_URL: db.url,
-        REDIS_URL,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ...shippedEnv(),
-        MIRROR_DRAIN_INTERVAL_MS: '60000',
-      },
-      { compiled: true, nodeArgs: nodeArgs() },
-    );
+    const app = await startService('api', db.url, { MIRROR_DRAIN_INTERVAL_MS: '60000' });
     const get = (path: string) => async () => {
       const res = await fetch(`${app.url}${path}`);
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrate } from '@luna-streams/shared';
+import { startApp, type RunningApp } from '../test/support/process';
 
 // Shared pieces of the benchmarks: a fresh database per run, timing, and the table.
 
@@ -109,7 +110,7 @@ export async function throughput(
  * processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the profile a missed target
  * calls for.
  */
-export function nodeArgs(): string[] {
+function nodeArgs(): string[] {
   return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
@@ -117,11 +118,27 @@ export function nodeArgs(): string[] {
  * The memory settings the apps ship with (deploy/runtime-env.json: the Dockerfile and
  * `npm start` use them), so the benchmarks measure the service as users run it.
  */
-export function shippedEnv(): Record<string, string> {
+function shippedEnv(): Record<string, string> {
   return JSON.parse(readFileSync(join(__dirname, '..', 'deploy', 'runtime-env.json'), 'utf8')) as Record<
     string,
     string
   >;
+}
+
+/**
+ * Starts an app as users run it: compiled, production, with its shipped memory settings,
+ * on `databaseUrl` and the bench's Redis, plus `extra` settings.
+ */
+export function startService(
+  main: 'api' | 'worker',
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<RunningApp> {
+  return startApp(
+    main,
+    { DATABASE_URL: databaseUrl, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...shippedEnv(), ...extra },
+    { compiled: true, nodeArgs: nodeArgs() },
+  );
 }
 
 /** One line of the benchmark table: the service's figure next to its baseline from the same run. */

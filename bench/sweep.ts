@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { startApp } from '../test/support/process';
-import { freshDatabase, limitFigure, nodeArgs, REDIS_URL, report, shippedEnv } from './support';
+import { freshDatabase, limitFigure, report, startService } from './support';
 
 // 100,000 in-progress streams whose agents went silent: how long until the worker's
 // handler_lost sweep has put every one back in the queue, and at what rate.
@@ -26,18 +25,7 @@ async function main(): Promise<void> {
     );
     await client.query('VACUUM ANALYZE streams');
     const started = Date.now();
-    const worker = await startApp(
-      'worker',
-      {
-        DATABASE_URL: db.url,
-        REDIS_URL,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ...shippedEnv(),
-        STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL),
-      },
-      { compiled: true, nodeArgs: nodeArgs() },
-    );
+    const worker = await startService('worker', db.url, { STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL) });
     let firstMoved: number | undefined;
     try {
       for (;;) {

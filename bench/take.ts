@@ -1,18 +1,15 @@
 import pg from 'pg';
-import { startApp } from '../test/support/process';
 import {
   freshDatabase,
   httpLoad,
   limitFigure,
-  nodeArgs,
   peakRssMb,
   ratioFigure,
-  REDIS_URL,
   report,
-  shippedEnv,
   seedStreams,
   throughput,
   waitForMirror,
+  startService,
 } from './support';
 
 // Streams taken per second by 16 agents taking 1 each over HTTP, next to the bare
@@ -34,17 +31,7 @@ async function main(): Promise<void> {
     await seedStreams(api.url, STREAMS, 'pending');
     await seedStreams(bare.url, STREAMS, 'pending');
 
-    const app = await startApp(
-      'api',
-      {
-        DATABASE_URL: api.url,
-        REDIS_URL,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ...shippedEnv(),
-      },
-      { compiled: true, nodeArgs: nodeArgs() },
-    );
+    const app = await startService('api', api.url);
     await waitForMirror(api.url);
     const takenOverHttp: string[] = [];
     let overHttp: number;

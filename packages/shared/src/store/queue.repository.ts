@@ -71,7 +71,7 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
   // Unfiltered takes from many agents share statements (take-coalescer.ts). Half the
   // pool at most runs takes, so reads and feedback always find a connection.
   const coalescer = createTakeCoalescer<TakenRow>({
-    run: (limit) => runTake([limit, null, null]),
+    run: (limit) => runTake(takeArgs({}, limit)),
     maxInFlight: Math.max(1, Math.floor((db.pool.options.max ?? 10) / 2)),
     maxPerStatement: QUEUE_BATCH_MAX,
   });

@@ -21,7 +21,10 @@ export function feedbackRouter(deps: {
   route(router, '/1/streams/feedback', {
     post: async (req, res) => {
       const body = parseBody(feedbackBody, req.body);
-      for (const item of body.streams) deps.metrics.feedbackItems.inc({ status: item.status });
+      // One counter update per status, not per item: a batch holds up to 1000.
+      const perStatus = new Map<string, number>();
+      for (const item of body.streams) perStatus.set(item.status, (perStatus.get(item.status) ?? 0) + 1);
+      for (const [status, n] of perStatus) deps.metrics.feedbackItems.inc({ status }, n);
       const { answers, autorestarts } = await deps.feedback.apply(body.streams);
       await deps.scheduleAutorestarts(autorestarts);
       res.json({ streams: answers });

@@ -38,7 +38,7 @@ export function composeApi(config: Config, logger: Logger) {
     redis,
     streams: createStreamsRepository(db),
     streamChanges: createStreamChangesRepository(db.prisma),
-    streamLogs: createStreamLogsRepository(db.prisma),
+    streamLogs: createStreamLogsRepository(db),
     queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
     feedback: createFeedbackRepository(db),
     groups: createGroupsRepository(db),

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createLogger, parseConfig } from '@luna-streams/shared';
 import { composeApi } from '../apps/api/src/compose';
 import { deleteKeysWithPrefix } from '../test/support/redis-server';
-import { freshDatabase, REDIS_URL, report, time, waitForMirror, type Figure } from './support';
+import { freshDatabase, latencyClient, REDIS_URL, report, time, waitForMirror, type Figure } from './support';
 
 // GET /1/streams first page (with and without filters) and GET /1/streams/count over
 // 100,000 streams, each next to the same SQL sent straight through pg as its baseline.
@@ -84,12 +84,9 @@ async function main(): Promise<void> {
     ];
 
     const rows: Figure[] = [];
+    const client = latencyClient(base);
     for (const c of cases) {
-      const api = await time(async () => {
-        const res = await fetch(base + c.path);
-        if (res.status !== 200) throw new Error(`${c.path}: ${res.status}`);
-        await res.arrayBuffer();
-      });
+      const api = await time(() => client.get(c.path));
       const sql = await time(() => direct.query(c.sql, c.args));
       const list = c.name.startsWith('list');
       rows.push({
@@ -101,6 +98,7 @@ async function main(): Promise<void> {
         met: list ? (api.p95 < 20 ? 'yes' : 'NO') : '-',
       });
     }
+    client.close();
     report('list', rows, { streams: STREAMS });
     await direct.end();
     await shutdown.run('bench finished');

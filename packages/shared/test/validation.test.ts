@@ -106,7 +106,7 @@ describe('video_info', () => {
     [{ t: 'é'.repeat(8189) }, false],
     [{ t: '\u0001'.repeat(2729) }, true],
     [{ t: '\u0001'.repeat(2730) }, false],
-    [{ t: 'x'.repeat(3000), n: Array.from({ length: 300 }, () => -1.2345678901234567e-300) }, true],
+    [{ t: 'x'.repeat(3000), n: Array.from({ length: 300 }, () => -Math.PI * 1e-300) }, true],
     [{ text: 'nul\u0000' }, false],
     [{ 'key\u0000': 1 }, false],
     [{ lone: '\ud800' }, false],

@@ -68,21 +68,31 @@ const AUTORESTART_SQL = `
 
 export function createBackgroundRepository(db: Database) {
   return translatingErrors({
-    /** Sweeps every lost handler, batch by batch (each batch commits on its own). */
-    async sweepLostHandlers(periodSeconds: number, batchSize: number): Promise<number> {
-      let total = 0;
-      let after = '0';
-      for (;;) {
-        const { rows } = await db.pool.query<{ moved: number; last_seq: string | null }>({
-          name: 'luna_sweep',
-          text: SWEEP_SQL,
-          values: [periodSeconds, batchSize, after],
-        });
-        const batch = rows[0]!;
-        total += batch.moved;
-        if (batch.moved < batchSize || batch.last_seq === null) return total;
-        after = batch.last_seq;
-      }
+    /**
+     * Sweeps every lost handler, batch by batch (each batch commits on its own), in
+     * `lanes` concurrent loops: a batch is PostgreSQL-bound (each moved stream rewrites
+     * its row, its index entries and three log rows), so two lanes keep two cores busy.
+     * A lane skips the rows another lane holds (SKIP LOCKED), so lanes leapfrog over
+     * each other and no stream is moved twice.
+     */
+    async sweepLostHandlers(periodSeconds: number, batchSize: number, lanes = 2): Promise<number> {
+      const lane = async (): Promise<number> => {
+        let total = 0;
+        let after = '0';
+        for (;;) {
+          const { rows } = await db.pool.query<{ moved: number; last_seq: string | null }>({
+            name: 'luna_sweep',
+            text: SWEEP_SQL,
+            values: [periodSeconds, batchSize, after],
+          });
+          const batch = rows[0]!;
+          total += batch.moved;
+          if (batch.moved < batchSize || batch.last_seq === null) return total;
+          after = batch.last_seq;
+        }
+      };
+      const totals = await Promise.all(Array.from({ length: lanes }, lane));
+      return totals.reduce((a, b) => a + b, 0);
     },
 
     /** The delayed job: restarts the stream only while it is still that failure with that deadline. */

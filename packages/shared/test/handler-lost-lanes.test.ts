@@ -1,0 +1,52 @@
+import { createBackgroundRepository } from '../src/store/background.repository';
+import { createDatabase, type Database } from '../src/store/database';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+
+// The handler_lost sweep runs its batches in concurrent lanes (background.repository.ts):
+// lanes leapfrog over each other's locked rows, and no stream may be moved twice.
+
+let database: TestDatabase;
+let db: Database;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDatabase({ url: database.url, poolSize: 6, statementTimeoutMs: 10_000 });
+});
+afterAll(async () => {
+  await db.close();
+  await database.drop();
+});
+
+async function seedSilent(n: number): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
+                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at)
+     SELECT '00000000-0000-4000-8000-000000000001', 'cam-' || i, 'rtsp://cam/' || i,
+            jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
+            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
+            '{}', '{}', 1, 10, 60, 'enabled', 'in_progress', now() - interval '1 hour'
+       FROM generate_series(1, $1) AS i`,
+    [n],
+  );
+}
+
+describe('handler_lost sweep lanes', () => {
+  it('moves every silent stream exactly once, however many lanes and sweeps race', async () => {
+    await seedSilent(2500);
+    const background = createBackgroundRepository(db);
+    // Two sweeps at once (two worker copies), three lanes each, batches of 100.
+    const moved = await Promise.all([background.sweepLostHandlers(5, 100, 3), background.sweepLostHandlers(5, 100, 3)]);
+    expect(moved[0]! + moved[1]!).toBe(2500);
+    expect(await background.sweepLostHandlers(5, 100, 3)).toBe(0);
+
+    const { rows } = await db.pool.query<{ status: string; version: number; n: number }>(
+      'SELECT status, version, count(*)::int AS n FROM streams GROUP BY status, version',
+    );
+    expect(rows).toEqual([{ status: 'pending', version: 2, n: 2500 }]);
+    const logs = await db.pool.query<{ chain: string; n: number }>(
+      `SELECT chain, count(*)::int AS n FROM (
+         SELECT string_agg(status || '/' || version, ',' ORDER BY seq) AS chain FROM stream_logs GROUP BY stream_id
+       ) c GROUP BY chain`,
+    );
+    expect(logs.rows).toEqual([{ chain: 'handler_lost/1,restart/2,pending/2', n: 2500 }]);
+  });
+});

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { insertSilentStreams } from '../test/support/silent-streams';
 import { freshDatabase, limitFigure, report, startService } from './support';
 
 // 100,000 in-progress streams whose agents went silent: how long until the worker's
@@ -13,16 +14,7 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    await client.query(
-      `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                            autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at)
-       SELECT '00000000-0000-4000-8000-000000000001', 'cam-' || i, 'rtsp://cam/' || i,
-              jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-              '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
-              '{}', '{}', 1, 10, 60, 'enabled', 'in_progress', now() - interval '1 hour'
-         FROM generate_series(1, $1) AS i`,
-      [STREAMS],
-    );
+    await insertSilentStreams(client, STREAMS);
     await client.query('VACUUM ANALYZE streams');
     const started = Date.now();
     const worker = await startService('worker', db.url, { STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL) });

@@ -1,6 +1,7 @@
 import { createBackgroundRepository } from '../src/store/background.repository';
 import { createDatabase, type Database } from '../src/store/database';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { insertSilentStreams } from '../../../test/support/silent-streams';
 
 // The handler_lost sweep runs its batches in concurrent lanes (background.repository.ts):
 // lanes leapfrog over each other's locked rows, and no stream may be moved twice.
@@ -16,22 +17,9 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function seedSilent(n: number): Promise<void> {
-  await db.pool.query(
-    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at)
-     SELECT '00000000-0000-4000-8000-000000000001', 'cam-' || i, 'rtsp://cam/' || i,
-            jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
-            '{}', '{}', 1, 10, 60, 'enabled', 'in_progress', now() - interval '1 hour'
-       FROM generate_series(1, $1) AS i`,
-    [n],
-  );
-}
-
 describe('handler_lost sweep lanes', () => {
   it('moves every silent stream exactly once, however many lanes and sweeps race', async () => {
-    await seedSilent(2500);
+    await insertSilentStreams(db.pool, 2500);
     const background = createBackgroundRepository(db);
     // Two sweeps at once (two worker copies), three lanes each, batches of 100.
     const moved = await Promise.all([background.sweepLostHandlers(5, 100, 3), background.sweepLostHandlers(5, 100, 3)]);

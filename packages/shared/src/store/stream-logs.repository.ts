@@ -1,5 +1,6 @@
 import { LOG_TARGETS, type LogRecord, type LogsQuery, type LogTarget } from '../contract/logs';
 import type { Database } from './database';
+import { parameters } from './stream-sql';
 import { translatingErrors } from './translate';
 
 // Stream logs are read-only here: every writer adds its rows in the statement that
@@ -16,10 +17,7 @@ interface LogRow {
 
 /** The filters of spec 4.10 as SQL conditions on `l`, their values appended to `values`. */
 function logConditions(query: LogsQuery, values: unknown[]): string[] {
-  const param = (value: unknown, cast: string) => {
-    values.push(value);
-    return `$${values.length}${cast}`;
-  };
+  const param = parameters(values);
   const conditions: string[] = [];
   if (query.account_id) conditions.push(`l.account_id = ${param(query.account_id, '::uuid')}`);
   if (query.stream_ids) conditions.push(`l.stream_id = ANY(${param(query.stream_ids, '::uuid[]')})`);

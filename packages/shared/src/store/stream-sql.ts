@@ -11,15 +11,20 @@ export const STREAM_COLUMNS = `
   ARRAY(SELECT g.group_name::text FROM stream_groups sg JOIN groups g ON g.group_id = sg.group_id
          WHERE sg.stream_id = s.stream_id ORDER BY g.seq) AS groups`;
 
+/** Appends a value to `values` and names it as the next numbered parameter, with an optional cast. */
+export function parameters(values: unknown[]): (value: unknown, cast?: string) => string {
+  return (value, cast = '') => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+}
+
 /**
  * The filters of spec 4.3 as SQL conditions on `s` (AND between filters, OR inside a
  * list), their values appended to `values` as numbered parameters.
  */
 export function streamConditions(filters: StreamFilters, values: unknown[]): string[] {
-  const param = (value: unknown, cast = '') => {
-    values.push(value);
-    return `$${values.length}${cast}`;
-  };
+  const param = parameters(values);
   const conditions: string[] = [];
   if (filters.account_id) conditions.push(`s.account_id = ${param(filters.account_id, '::uuid')}`);
   if (filters.stream_ids) conditions.push(`s.stream_id = ANY(${param(filters.stream_ids, '::uuid[]')})`);

@@ -1,6 +1,6 @@
 import { LOG_TARGETS, type LogRecord, type LogsQuery, type LogTarget } from '../contract/logs';
 import type { Database } from './database';
-import { parameters } from './stream-sql';
+import { parameters, whereClause } from './stream-sql';
 import { translatingErrors } from './translate';
 
 // Stream logs are read-only here: every writer adds its rows in the statement that
@@ -37,11 +37,11 @@ export function createStreamLogsRepository(db: Database) {
     async list(query: LogsQuery): Promise<Partial<LogRecord>[]> {
       const targets: readonly LogTarget[] = query.targets ?? LOG_TARGETS;
       const values: unknown[] = [];
-      const conditions = logConditions(query, values);
+      const where = whereClause(logConditions(query, values));
       values.push(query.page_size, (query.page - 1) * query.page_size);
       const { rows } = await db.pool.query<LogRow>(
         `SELECT l.stream_id::text, l.status, l.error, l.video_info, l.log_time, l.version
-           FROM stream_logs l ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+           FROM stream_logs l ${where}
           ORDER BY l.log_time, l.seq LIMIT $${values.length - 1} OFFSET $${values.length}`,
         values,
       );

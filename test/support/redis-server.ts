@@ -53,7 +53,8 @@ export async function ownRedis(): Promise<OwnRedis> {
       }
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      // Killed by a signal, a child has a signalCode and no exitCode: stopping twice must not wait.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;

@@ -10,6 +10,7 @@ import {
   scheduleAutorestarts,
   Shutdown,
   startMirrorDrain,
+  watchRedis,
   type Config,
   type Logger,
 } from '@luna-streams/shared';
@@ -25,10 +26,12 @@ export function composeApi(config: Config, logger: Logger) {
     intervalMs: config.MIRROR_DRAIN_INTERVAL_MS,
     logger,
   });
+  const redisWatch = watchRedis(redis);
 
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
   shutdown.add('mirror drain', () => mirror.stop());
+  shutdown.add('redis watch', async () => redisWatch.stop());
   shutdown.add('connections', close);
 
   const deps: ApiDeps = {
@@ -36,6 +39,7 @@ export function composeApi(config: Config, logger: Logger) {
     logger,
     db,
     redis,
+    redisWatch,
     streams: createStreamsRepository(db),
     streamChanges: createStreamChangesRepository(db.prisma),
     streamLogs: createStreamLogsRepository(db),

@@ -7,6 +7,8 @@ import type {
   ScheduledAutorestart,
   Logger,
   Metrics,
+  MirrorDrain,
+  RedisWatch,
   Shutdown,
   StreamChangesRepository,
   StreamLogsRepository,
@@ -21,6 +23,8 @@ export interface ApiDeps {
   logger: Logger;
   db: Database;
   redis: Redis;
+  /** Whether `redis` reaches Redis, kept current in the background for /healthcheck. */
+  redisWatch: RedisWatch;
   streams: StreamsRepository;
   streamChanges: StreamChangesRepository;
   streamLogs: StreamLogsRepository;
@@ -28,7 +32,7 @@ export interface ApiDeps {
   feedback: FeedbackRepository;
   groups: GroupsRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
-  mirror: { drainNow(): Promise<number> };
+  mirror: Pick<MirrorDrain, 'drainNow' | 'problem'>;
   shutdown: Shutdown;
   metrics: Metrics;
   /** The BullMQ queues the dashboard shows. */

@@ -6,6 +6,7 @@ import type {
   FeedbackRepository,
   Logger,
   Metrics,
+  RedisWatch,
   ScheduledAutorestart,
   Shutdown,
 } from '@luna-streams/shared';
@@ -14,6 +15,7 @@ import {
   feedbackRouter,
   healthcheck,
   httpMetrics,
+  redisDegraded,
   jsonBody,
   metricsEndpoint,
   notFound,
@@ -23,12 +25,18 @@ import {
   route,
 } from '@luna-streams/shared';
 import type { Redis } from 'ioredis';
+import { jobsDegraded, jobsDetails } from './jobs-health';
+import type { JobsRunner } from './jobs-runner';
 
 export interface WorkerDeps {
   config: Config;
   logger: Logger;
   db: Database;
   redis: Redis;
+  /** Whether `redis` reaches Redis, kept current in the background for /healthcheck. */
+  redisWatch: RedisWatch;
+  /** The background jobs, on a copy with the `jobs` role. */
+  jobs?: Pick<JobsRunner, 'status'>;
   shutdown: Shutdown;
   background: BackgroundRepository;
   feedback: FeedbackRepository;
@@ -51,20 +59,9 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   route(router, '/healthcheck', {
     get: healthcheck({
       pool: deps.db.pool,
-      redis: deps.redis,
-      // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
-      details: async () => ({
-        jobs: Object.fromEntries(
-          (await deps.background.jobRuns()).map((run) => [
-            run.job,
-            {
-              last_started_at: run.last_started_at.toISOString(),
-              last_finished_at: run.last_finished_at?.toISOString() ?? null,
-              last_error: run.last_error,
-            },
-          ]),
-        ),
-      }),
+      // From state kept in the background: an answer never waits on Redis.
+      degraded: () => [...redisDegraded(deps.redisWatch), ...(deps.jobs ? jobsDegraded(deps.jobs.status()) : [])],
+      details: () => jobsDetails(deps.config, deps.background, deps.jobs?.status()),
     }),
   });
   route(router, '/metrics', { get: [requireAdminToken(deps.config.ADMIN_TOKEN), metricsEndpoint(deps.metrics)] });

@@ -5,12 +5,13 @@ import {
   createMetrics,
   scheduleAutorestarts,
   Shutdown,
+  watchRedis,
   type Config,
   type Logger,
 } from '@luna-streams/shared';
 import { createWorkerApp, type WorkerDeps } from './app';
 import { startGauges } from './gauges';
-import { startJobs } from './jobs-runner';
+import { JOBS_STOP_MS, startJobs } from './jobs-runner';
 
 /**
  * Builds the worker: its HTTP face (feedback, health) and, with the `jobs` role, the
@@ -21,14 +22,18 @@ export function composeWorker(config: Config, logger: Logger) {
   const background = createBackgroundRepository(db);
   const metrics = createMetrics('worker');
   const jobs = config.WORKER_ROLES.includes('jobs')
-    ? startJobs({ config, logger, background, redis, pendingQueue, metrics }, jobsQueue)
+    ? startJobs({ config, logger, background, redis, pendingQueue, metrics }, jobsQueue, db)
     : undefined;
+  const redisWatch = watchRedis(redis);
   const gauges = startGauges({ metrics, background, pendingQueue, jobsQueue, intervalMs: 15_000, logger });
 
-  // Steps run after the HTTP server has closed, in this order.
+  // Steps run after the HTTP server has closed, in this order, each within its deadline.
   const shutdown = new Shutdown(logger);
-  if (jobs) shutdown.add('jobs', () => jobs.stop());
-  shutdown.add('gauges', async () => gauges.stop());
+  if (jobs) shutdown.add('jobs', () => jobs.stop(), JOBS_STOP_MS + 2000);
+  shutdown.add('gauges', async () => {
+    gauges.stop();
+    redisWatch.stop();
+  });
   shutdown.add('connections', close);
 
   const deps: WorkerDeps = {
@@ -36,6 +41,8 @@ export function composeWorker(config: Config, logger: Logger) {
     logger,
     db,
     redis,
+    redisWatch,
+    ...(jobs ? { jobs } : {}),
     shutdown,
     background,
     feedback: createFeedbackRepository(db),
@@ -43,5 +50,5 @@ export function composeWorker(config: Config, logger: Logger) {
     metrics,
     refreshGauges: () => gauges.refresh(),
   };
-  return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue };
+  return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue, jobs };
 }

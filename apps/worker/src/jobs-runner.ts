@@ -1,18 +1,48 @@
-import { createRedis, closeRedis, JOB_NAMES, JOBS_QUEUE, SELF_REMOVING, type JobName } from '@luna-streams/shared';
+import {
+  createJobsFallbackRepository,
+  createRedis,
+  closeRedis,
+  JOB_NAMES,
+  JOBS_QUEUE,
+  SELF_REMOVING,
+  watchRedis,
+  type Database,
+  type JobName,
+  type RedisState,
+} from '@luna-streams/shared';
 import { Worker, type Job, type Queue } from 'bullmq';
+import { startFallback, type FallbackState } from './jobs-fallback';
 import type { JobContext } from './jobs/context';
+import { recordRun } from './jobs/record';
 import { JOB_HANDLERS, schedulers } from './schedulers';
+
+/** How long the jobs step of a shutdown waits for running jobs before leaving them (they are all re-runnable). */
+export const JOBS_STOP_MS = 5000;
+
+export interface JobsStatus {
+  /** Whether BullMQ can run the jobs: Redis reachable and the schedulers in place. */
+  bullmq: RedisState;
+  fallback: FallbackState;
+}
+
+export interface JobsRunner {
+  status(): JobsStatus;
+  stop(): Promise<void>;
+}
 
 /**
  * Runs the background jobs: one BullMQ worker for the jobs queue, and the job schedulers.
  * A scheduler ticks once across all worker copies; schedulers live in Redis, so they are
  * upserted at start, whenever the connection is ready again, and every RECONCILE_INTERVAL
- * (an upsert is idempotent), which brings them back after Redis lost them.
+ * (an upsert is idempotent), which brings them back after Redis lost them. While BullMQ
+ * cannot run them, the PostgreSQL fallback (jobs-fallback.ts) keeps the sweep and the
+ * autorestarts going.
  */
-export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<void> } {
+export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): JobsRunner {
   const { config, logger, background } = ctx;
   const list = schedulers(config);
 
+  let upsertFailing: { since: Date; message: string } | null = null;
   const upsertSchedulers = async () => {
     for (const s of list) {
       if (s.enabled) {
@@ -23,25 +53,25 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<
     }
   };
   const upsertQuietly = () =>
-    upsertSchedulers().catch((error: unknown) =>
-      logger.warn({ err: error }, 'job schedulers not upserted; will retry'),
+    upsertSchedulers().then(
+      () => {
+        upsertFailing = null;
+      },
+      (error: unknown) => {
+        upsertFailing = { since: upsertFailing?.since ?? new Date(), message: (error as Error).message };
+        logger.warn({ err: error }, 'job schedulers not upserted; will retry');
+      },
     );
 
   const scheduled = new Set<string>(list.map((s) => s.name));
+  const inFlight = new Set<Promise<object>>();
   const runJob = async (job: Job) => {
     const handler = JOB_HANDLERS[job.name as JobName];
     if (!handler) throw new Error(`no handler for job ${job.name}`);
-    if (!scheduled.has(job.name)) return handler(job, ctx);
     // Scheduled jobs record their runs in PostgreSQL, for /healthcheck and operators.
-    await background.recordStart(job.name);
-    try {
-      const result = await handler(job, ctx);
-      await background.recordFinish(job.name, result, null);
-      return result;
-    } catch (error) {
-      await background.recordFinish(job.name, null, (error as Error).message).catch(() => undefined);
-      throw error;
-    }
+    const run = scheduled.has(job.name) ? recordRun(background, job.name, () => handler(job, ctx)) : handler(job, ctx);
+    inFlight.add(run);
+    return run.finally(() => inFlight.delete(run));
   };
 
   const connection = createRedis(config.REDIS_URL, { role: 'worker', logger });
@@ -51,12 +81,35 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<
   connection.on('ready', () => void upsertQuietly());
   void upsertQuietly();
   const timer = setInterval(() => void upsertQuietly(), config.RECONCILE_INTERVAL * 1000);
+
+  const watch = watchRedis(connection);
+  const bullmq = (): RedisState => {
+    const redis = watch.state();
+    if (!redis.up || !upsertFailing) return redis;
+    return { up: false, since: upsertFailing.since, reason: `job schedulers not upserted: ${upsertFailing.message}` };
+  };
+  const fallback = startFallback(ctx, createJobsFallbackRepository(db.pool), () => bullmq().up);
   logger.info({ jobs: Object.values(JOB_NAMES) }, 'background jobs started');
 
   return {
+    status: () => ({ bullmq: bullmq(), fallback: fallback.state() }),
     async stop() {
       clearInterval(timer);
-      await worker.close();
+      const redisUp = bullmq().up;
+      watch.stop();
+      await fallback.stop();
+      // worker.close() waits for the running jobs, then tells Redis; while Redis is away
+      // that would be for ever, so only the handlers' own (PostgreSQL) work is waited for.
+      const closing = redisUp
+        ? worker.close()
+        : Promise.allSettled([...inFlight]).then(() => void worker.close().catch(() => undefined));
+      let late: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        closing.then(() => true),
+        new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), JOBS_STOP_MS))),
+      ]);
+      clearTimeout(late);
+      if (!closed) logger.warn({ deadline_ms: JOBS_STOP_MS }, 'jobs did not finish in time; left behind');
       await closeRedis(connection);
     },
   };

@@ -1,10 +1,19 @@
 import { Router } from 'express';
-import { API_VERSION, errors, healthcheck, metricsEndpoint, requireAdminToken, route } from '@luna-streams/shared';
+import {
+  API_VERSION,
+  degradedComponent,
+  errors,
+  healthcheck,
+  metricsEndpoint,
+  redisDegraded,
+  requireAdminToken,
+  route,
+} from '@luna-streams/shared';
 import { configText, configView } from '../config-view';
 import type { ApiDeps } from '../deps';
 
 // Service endpoints (spec 4.1, 4.23, 4.24).
-export function serviceRouter({ config, db, redis, metrics }: ApiDeps): Router {
+export function serviceRouter({ config, db, redisWatch, mirror, metrics }: ApiDeps): Router {
   const admin = requireAdminToken(config.ADMIN_TOKEN);
   const router = Router();
 
@@ -14,7 +23,12 @@ export function serviceRouter({ config, db, redis, metrics }: ApiDeps): Router {
     },
   });
 
-  route(router, '/healthcheck', { get: healthcheck({ pool: db.pool, redis }) });
+  // Redis and the mirror drain are read from state kept in the background: never waited on.
+  const degraded = () => {
+    const mirrorProblem = mirror.problem();
+    return [...redisDegraded(redisWatch), ...(mirrorProblem ? [degradedComponent('mirror', mirrorProblem)] : [])];
+  };
+  route(router, '/healthcheck', { get: healthcheck({ pool: db.pool, degraded }) });
 
   route(router, '/metrics', { get: [admin, metricsEndpoint(metrics)] });
 

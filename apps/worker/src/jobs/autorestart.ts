@@ -1,5 +1,5 @@
 import type { AutorestartJobData } from '@luna-streams/shared';
-import type { JobHandler } from './context';
+import type { JobContext, JobHandler } from './context';
 
 /**
  * A failure's timer went off. The job is only a wake-up call: the stream is restarted
@@ -15,3 +15,16 @@ export const runAutorestart: JobHandler = async (job, { background, logger, metr
   }
   return { restarted };
 };
+
+/**
+ * Restarts every failure whose deadline passed `graceSeconds` ago without its timer: the
+ * reconcile safety net (timers Redis lost), and the PostgreSQL fallback while Redis is away.
+ */
+export async function restartOverdue(
+  { background, config, metrics }: JobContext,
+  graceSeconds: number,
+): Promise<number> {
+  const restarted = await background.restartOverdue(graceSeconds, config.SWEEP_BATCH_SIZE);
+  metrics.autorestarts.inc(restarted);
+  return restarted;
+}

@@ -1,4 +1,5 @@
 import { mirrorSentinelKey } from '@luna-streams/shared';
+import { restartOverdue } from './autorestart';
 import type { JobHandler } from './context';
 
 /** Seconds past its deadline before reconcile restarts a failure itself (its timer should have). */
@@ -10,9 +11,9 @@ const AUTORESTART_GRACE_SECONDS = 2;
  * rebuilds the streams-pending mirror when its sentinel key is gone (Redis was flushed
  * or replaced): the mirror is emptied and every pending stream marked for the API's drain.
  */
-export const reconcile: JobHandler = async (_job, { background, config, redis, pendingQueue, logger, metrics }) => {
-  const restarted = await background.restartOverdue(AUTORESTART_GRACE_SECONDS, config.SWEEP_BATCH_SIZE);
-  metrics.autorestarts.inc(restarted);
+export const reconcile: JobHandler = async (_job, ctx) => {
+  const { background, config, redis, pendingQueue, logger } = ctx;
+  const restarted = await restartOverdue(ctx, AUTORESTART_GRACE_SECONDS);
   const seriesReset = await background.resetLongRunningSeries(config.AUTORESTART_RESET_AFTER);
   const sentinel = mirrorSentinelKey(config.REDIS_PREFIX);
   let mirrorMarked: number | null = null;

@@ -63,7 +63,8 @@ export const OPERATIONS: Operation[] = [
     tag: 'service',
     success: {
       status: 200,
-      description: 'PostgreSQL answers (Redis trouble listed as degraded); 502 with the failing components otherwise',
+      description:
+        'PostgreSQL answers (Redis, background jobs or mirror trouble listed as degraded); 502 with the failing components otherwise',
       schema: healthResponse,
     },
     errors: ['BAD_QUERY'],

@@ -2,6 +2,17 @@ import type { Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log';
 
+/** How long a shutdown step may take unless it says otherwise. */
+export const STEP_DEADLINE_MS = 3000;
+
+function withinDeadline(step: Promise<unknown>, deadlineMs: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${deadlineMs} ms`)), deadlineMs);
+  });
+  return Promise.race([step, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * One shutdown per process (STYLE.md): stop accepting, let in-flight requests finish
  * (answered with Connection: close), close idle keep-alive sockets at once, then run the
@@ -33,9 +44,13 @@ export class Shutdown {
     this.server = server;
   }
 
-  /** Steps run in the order they were added, after the HTTP server has closed. */
-  add(name: string, run: () => Promise<unknown>): void {
-    this.steps.push({ name, run });
+  /**
+   * Steps run in the order they were added, after the HTTP server has closed. Each has a
+   * deadline: a step still running then is logged and left behind (the process exits
+   * anyway), so one that waits on a server that is away cannot hold the exit.
+   */
+  add(name: string, run: () => Promise<unknown>, deadlineMs = STEP_DEADLINE_MS): void {
+    this.steps.push({ name, run: () => withinDeadline(run(), deadlineMs) });
   }
 
   async run(reason: string): Promise<void> {

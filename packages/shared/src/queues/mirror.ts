@@ -38,10 +38,21 @@ export async function copyToMirror(queue: Queue<PendingJobData>, entries: Mirror
   await Promise.all(gone.map((e) => queue.remove(e.stream_id)));
 }
 
+/** Failed passes in a row, counted in intervals, before the drain reports itself as degraded. */
+const DEGRADED_AFTER_INTERVALS = 4;
+
+export interface MirrorDrain {
+  stop(): Promise<void>;
+  drainNow(): Promise<number>;
+  /** Why the mirror is behind, once the drain has failed for a few intervals; null otherwise. */
+  problem(): string | null;
+}
+
 /**
  * The API's drain loop: drains the outbox while there is work, then waits `intervalMs`.
  * A Redis or PostgreSQL error leaves the marks for the next pass; it is logged at most
- * once every 10 s so an outage does not flood the log.
+ * once every 10 s so an outage does not flood the log. `problem()` says, for
+ * /healthcheck, why the mirror has been behind for more than a few intervals.
  */
 export function startMirrorDrain(options: {
   pool: Pool;
@@ -49,12 +60,13 @@ export function startMirrorDrain(options: {
   intervalMs: number;
   logger: Logger;
   batchSize?: number;
-}): { stop(): Promise<void>; drainNow(): Promise<number> } {
+}): MirrorDrain {
   const batchSize = options.batchSize ?? 500;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<number> = Promise.resolve(0);
   let lastError = 0;
+  let failing: { since: number; message: string } | null = null;
 
   const drainNow = async (): Promise<number> => {
     let total = 0;
@@ -70,13 +82,20 @@ export function startMirrorDrain(options: {
   };
 
   const tick = () => {
-    running = drainNow().catch((error: unknown) => {
-      if (Date.now() - lastError > 10_000) {
-        lastError = Date.now();
-        options.logger.warn({ err: error }, 'streams-pending mirror drain failed; will retry');
-      }
-      return 0;
-    });
+    running = drainNow().then(
+      (copied) => {
+        failing = null;
+        return copied;
+      },
+      (error: unknown) => {
+        failing = { since: failing?.since ?? Date.now(), message: (error as Error).message };
+        if (Date.now() - lastError > 10_000) {
+          lastError = Date.now();
+          options.logger.warn({ err: error }, 'streams-pending mirror drain failed; will retry');
+        }
+        return 0;
+      },
+    );
     void running.then(() => {
       if (!stopped) timer = setTimeout(tick, options.intervalMs);
     });
@@ -90,5 +109,10 @@ export function startMirrorDrain(options: {
       await running;
     },
     drainNow,
+    problem() {
+      if (!failing || Date.now() - failing.since < DEGRADED_AFTER_INTERVALS * options.intervalMs) return null;
+      const seconds = ((Date.now() - failing.since) / 1000).toFixed(1);
+      return `the streams-pending mirror drain has failed for ${seconds} s: ${failing.message}`;
+    },
   };
 }

@@ -1,0 +1,52 @@
+import type { Pool } from 'pg';
+
+/** Held by the worker copy whose fallback tick is running (keys 72707369-72707371 are taken). */
+const JOBS_FALLBACK_LOCK = 72707372;
+
+/**
+ * What the worker's PostgreSQL fallback needs while BullMQ cannot run the jobs
+ * (docs/dev/background-jobs.md).
+ */
+export function createJobsFallbackRepository(pool: Pool) {
+  return {
+    /**
+     * Runs `work` while this copy holds the fallback lock, or returns false at once when
+     * another copy holds it, so copies take turns instead of running side by side. A
+     * transaction-level lock: it ends with the transaction, so a copy that dies or loses
+     * its connection frees it, and it keeps working behind a pooler in transaction mode.
+     * `work` runs its statements on other pool connections; nothing is written on this one.
+     */
+    async underLock(work: () => Promise<void>): Promise<boolean> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+          JOBS_FALLBACK_LOCK,
+        ]);
+        if (!rows[0]?.locked) return false;
+        await work();
+        return true;
+      } finally {
+        await client.query('ROLLBACK').catch((error: Error) => {
+          broken = error;
+        });
+        // A client whose ROLLBACK failed is dropped, not reused with a lock it may still hold.
+        client.release(broken);
+      }
+    },
+
+    /** Whether `job` last started more than `seconds` ago (or never): read by every copy alike. */
+    async jobDue(job: string, seconds: number): Promise<boolean> {
+      const { rows } = await pool.query<{ due: boolean }>(
+        `SELECT NOT EXISTS (
+           SELECT 1 FROM job_runs WHERE job = $1 AND last_started_at > now() - make_interval(secs => $2)
+         ) AS due`,
+        [job, seconds],
+      );
+      return rows[0]!.due;
+    },
+  };
+}
+
+export type JobsFallbackRepository = ReturnType<typeof createJobsFallbackRepository>;

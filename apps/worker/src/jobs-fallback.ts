@@ -4,7 +4,7 @@ import type { JobContext } from './jobs/context';
 import { sweep } from './jobs/handler-lost-sweep';
 import { recordRun } from './jobs/record';
 
-/** How often the fallback restarts due failures and checks whether the sweep is due. */
+/** How often, at most, the fallback restarts due failures and checks whether the sweep is due. */
 export const FALLBACK_TICK_MS = 1000;
 
 /** The jobs the fallback keeps running; reconcile and log retention wait for Redis. */
@@ -23,7 +23,7 @@ export interface FallbackState {
  * PostgreSQL, the truth (DESIGN.md section 5): every tick, one worker copy at a time
  * (an advisory lock) restarts the failures whose autorestart deadline has passed, and runs
  * the handler_lost sweep when its last recorded start, by any copy and either way, is an
- * interval old. Every statement is the jobs' own conditional update, so a tick that
+ * interval old. A tick comes early for the next autorestart deadline. Every statement is the jobs' own conditional update, so a tick that
  * overlaps BullMQ coming back changes nothing twice.
  */
 export function startFallback(
@@ -37,10 +37,14 @@ export function startFallback(
   let state: FallbackState = { active: false, lastTick: null, error: null };
   let lastLogged = 0;
 
+  // The next tick comes sooner when an autorestart falls due before it, so restarts stay on time.
+  let nextTickMs = FALLBACK_TICK_MS;
   const runDue = async () => {
     await restartOverdue(ctx, 0);
     if (await fallback.jobDue(JOB_NAMES.handlerLostSweep, sweepDueAfter))
       await recordRun(background, JOB_NAMES.handlerLostSweep, () => sweep(ctx));
+    const untilRestart = await fallback.msUntilNextAutorestart();
+    if (untilRestart !== null) nextTickMs = Math.min(nextTickMs, Math.max(10, Math.ceil(untilRestart) + 5));
   };
 
   const tick = async () => {
@@ -67,8 +71,9 @@ export function startFallback(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const loop = () => {
+    nextTickMs = FALLBACK_TICK_MS;
     running = tick().finally(() => {
-      if (!stopped) timer = setTimeout(loop, FALLBACK_TICK_MS);
+      if (!stopped) timer = setTimeout(loop, nextTickMs);
     });
   };
   timer = setTimeout(loop, FALLBACK_TICK_MS);

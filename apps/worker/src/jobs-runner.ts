@@ -78,7 +78,9 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
   const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
   worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
   worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));
-  connection.on('ready', () => void upsertQuietly());
+  // The queue talks through the plain connection, the worker through its own: upsert
+  // when either is ready again (the later one succeeds).
+  for (const redis of [connection, ctx.redis]) redis.on('ready', () => void upsertQuietly());
   void upsertQuietly();
   const timer = setInterval(() => void upsertQuietly(), config.RECONCILE_INTERVAL * 1000);
 

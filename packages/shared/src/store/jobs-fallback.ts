@@ -36,6 +36,16 @@ export function createJobsFallbackRepository(pool: Pool) {
       }
     },
 
+    /** Milliseconds until the next autorestart deadline, by the database's clock; null when none is set. */
+    async msUntilNextAutorestart(): Promise<number | null> {
+      // The partial index streams_autorestart_due_idx answers this from its first entry.
+      const { rows } = await pool.query<{ ms: number | null }>(
+        `SELECT (EXTRACT(EPOCH FROM min(autorestart_next_at) - now()) * 1000)::float8 AS ms
+           FROM streams WHERE status = 'failure' AND autorestart_next_at IS NOT NULL`,
+      );
+      return rows[0]?.ms ?? null;
+    },
+
     /** Whether `job` last started more than `seconds` ago (or never): read by every copy alike. */
     async jobDue(job: string, seconds: number): Promise<boolean> {
       const { rows } = await pool.query<{ due: boolean }>(

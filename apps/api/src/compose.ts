@@ -30,8 +30,10 @@ export function composeApi(config: Config, logger: Logger) {
 
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
-  shutdown.add('mirror drain', () => mirror.stop());
-  shutdown.add('redis watch', async () => redisWatch.stop());
+  shutdown.add('mirror drain', () => {
+    redisWatch.stop();
+    return mirror.stop();
+  });
   shutdown.add('connections', close);
 
   const deps: ApiDeps = {

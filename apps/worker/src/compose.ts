@@ -29,11 +29,17 @@ export function composeWorker(config: Config, logger: Logger) {
 
   // Steps run after the HTTP server has closed, in this order, each within its deadline.
   const shutdown = new Shutdown(logger);
-  if (jobs) shutdown.add('jobs', () => jobs.stop(), JOBS_STOP_MS + 2000);
-  shutdown.add('gauges', async () => {
-    gauges.stop();
-    redisWatch.stop();
-  });
+  // Deadlines: the jobs 6 s, timers 0.5 s, connections 3 s; with the HTTP server's 10 s, a
+  // worker exits within 20 s of SIGTERM (docs/dev/operations.md).
+  if (jobs) shutdown.add('jobs', () => jobs.stop(), JOBS_STOP_MS + 1000);
+  shutdown.add(
+    'timers',
+    async () => {
+      gauges.stop();
+      redisWatch.stop();
+    },
+    500,
+  );
   shutdown.add('connections', close);
 
   const deps: WorkerDeps = {

@@ -3,21 +3,25 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startApp, type RunningApp } from '../support/process';
 import { eventually, ownRedis, type OwnRedis } from '../support/redis-server';
 
-// Redis killed under real processes: both /healthcheck answers stay 200, say `degraded`
-// with a reason, and come fast; Redis back, they are not degraded; SIGTERM while Redis is
-// down still ends the worker within its documented time.
+// Redis killed, then frozen, under real processes: both /healthcheck answers stay 200, say
+// `degraded` with a reason, and come fast; Redis back, they are not degraded. SIGTERM while
+// Redis is killed or frozen still ends each app within its documented time.
 
-/** The documented bound (docs/dev/operations.md, Shutdown) for a worker with nothing in flight. */
-const WORKER_EXIT_BOUND_MS = 12_000;
+/** The documented bounds (docs/dev/operations.md, Shutdown). */
+const WORKER_EXIT_BOUND_MS = 20_000;
+const API_EXIT_BOUND_MS = 16_000;
+/** With Redis killed and nothing in flight, no step has anything to wait for. */
+const IDLE_EXIT_MS = 1000;
 
 let database: TestDatabase;
 let redis: OwnRedis;
 let api: RunningApp;
 let worker: RunningApp;
+let env: Record<string, string>;
 beforeAll(async () => {
   database = await createTestDatabase();
   redis = await ownRedis();
-  const env = {
+  env = {
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     LOG_LEVEL: 'info',
@@ -93,18 +97,70 @@ it('answers 200 degraded with reasons, fast, while Redis is down, and recovers w
   expect((await health(worker)).body.jobs?.['handler-lost-sweep']?.state).toBe('scheduled');
 });
 
-it('exits 0 on SIGTERM within the documented time while Redis is down', async () => {
-  await redis.stop();
-  await eventually(async () => components(await health(worker)).includes('redis'), 10_000, 'worker sees Redis down');
+it('answers fast and says why while Redis is frozen (its sockets open, nothing answered)', async () => {
+  redis.pause();
+  try {
+    for (const app of [worker, api]) {
+      await eventually(
+        async () => (await health(app)).body.degraded?.some((d) => /PING not answered/.test(d.detail)) === true,
+        10_000,
+        'frozen Redis noticed',
+      );
+      const times = (await healthSeries(app)).map((a) => (a.status === 200 ? Math.round(a.ms) : -1));
+      process.stdout.write(
+        `healthcheck while Redis is frozen (${app === api ? 'api' : 'worker'}): ${times.join(', ')} ms\n`,
+      );
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...times)).toBeLessThan(100);
+    }
+    expect(components(await health(worker))).toContain('jobs');
+  } finally {
+    redis.resume();
+  }
+  await eventually(async () => components(await health(worker)).length === 0, 15_000, 'worker healthy again');
+  await eventually(async () => components(await health(api)).length === 0, 15_000, 'api healthy again');
+});
+
+/** SIGTERM, and how long the process took to exit (it is SIGKILLed past `boundMs` + 5 s). */
+async function terminate(app: RunningApp, boundMs: number): Promise<{ code: number | null | 'hung'; ms: number }> {
   const started = Date.now();
   const code = await Promise.race([
-    worker.stop('SIGTERM'),
-    new Promise<'hung'>((r) => setTimeout(() => r('hung'), WORKER_EXIT_BOUND_MS + 5_000).unref()),
+    app.stop('SIGTERM'),
+    new Promise<'hung'>((r) => setTimeout(() => r('hung'), boundMs + 5_000).unref()),
   ]);
-  const ms = Date.now() - started;
+  if (code === 'hung') app.child.kill('SIGKILL');
+  return { code, ms: Date.now() - started };
+}
+
+it('exits 0 on SIGTERM at once while Redis is down', async () => {
+  await redis.stop();
+  await eventually(async () => components(await health(worker)).includes('redis'), 10_000, 'worker sees Redis down');
+  const { code, ms } = await terminate(worker, WORKER_EXIT_BOUND_MS);
   process.stdout.write(`worker exit after SIGTERM with Redis down: ${ms} ms, code ${String(code)}\n`);
-  if (code === 'hung') worker.child.kill('SIGKILL');
   expect(code).toBe(0);
-  expect(ms).toBeLessThan(WORKER_EXIT_BOUND_MS);
+  expect(ms).toBeLessThan(IDLE_EXIT_MS);
   expect(worker.output()).toContain('shutdown complete');
+});
+
+it('exits 0 on SIGTERM within the documented time while Redis is frozen', async () => {
+  await redis.start();
+  worker = await startApp('worker', env);
+  await eventually(async () => components(await health(worker)).length === 0, 15_000, 'new worker healthy');
+  redis.pause();
+  try {
+    await eventually(
+      async () => components(await health(worker)).includes('redis'),
+      10_000,
+      'worker sees Redis frozen',
+    );
+    await eventually(async () => components(await health(api)).includes('redis'), 10_000, 'api sees Redis frozen');
+    const [w, a] = await Promise.all([terminate(worker, WORKER_EXIT_BOUND_MS), terminate(api, API_EXIT_BOUND_MS)]);
+    process.stdout.write(`exit after SIGTERM with Redis frozen: worker ${w.ms} ms, api ${a.ms} ms\n`);
+    expect([w.code, a.code]).toEqual([0, 0]);
+    expect(w.ms).toBeLessThan(WORKER_EXIT_BOUND_MS);
+    expect(a.ms).toBeLessThan(API_EXIT_BOUND_MS);
+    for (const app of [worker, api]) expect(app.output()).toContain('shutdown complete');
+  } finally {
+    redis.resume();
+  }
 });

@@ -20,6 +20,9 @@ export interface OwnRedis {
   url: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): sockets stay open, nothing is answered. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function ownRedis(): Promise<OwnRedis> {
@@ -51,6 +54,12 @@ export async function ownRedis(): Promise<OwnRedis> {
           await new Promise((r) => setTimeout(r, 100));
         }
       }
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async stop() {
       // Killed by a signal, a child has a signalCode and no exitCode: stopping twice must not wait.

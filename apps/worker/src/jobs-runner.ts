@@ -112,7 +112,9 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
       ]);
       clearTimeout(late);
       if (!closed) logger.warn({ deadline_ms: JOBS_STOP_MS }, 'jobs did not finish in time; left behind');
-      await closeRedis(connection);
+      // QUIT would wait on a Redis that stopped answering.
+      if (redisUp) await closeRedis(connection);
+      else connection.disconnect();
     },
   };
 }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createLogger } from '@luna-streams/shared';
 import { composeApi } from '../src/compose';
 import { startTestApi, testConfig, type TestApi } from '../../../test/support/api';
+import { eventually } from '../../../test/support/redis-server';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -19,6 +20,8 @@ describe('GET /version', () => {
 
 describe('GET /healthcheck', () => {
   it('answers 200 with execution_time while PostgreSQL and Redis answer', async () => {
+    // Health reads Redis's state from a background watch: wait for its first PING answer.
+    await eventually(async () => api.deps.redisWatch.state().up, 5000, 'Redis watched up');
     const res = await request(api.app).get('/healthcheck').expect(200);
     expect(res.body).toEqual({ execution_time: expect.any(Number) });
   });

@@ -90,7 +90,8 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
     if (!redis.up || !upsertFailing) return redis;
     return { up: false, since: upsertFailing.since, reason: `job schedulers not upserted: ${upsertFailing.message}` };
   };
-  const fallback = startFallback(ctx, createJobsFallbackRepository(db.pool), () => bullmq().up);
+  const fallbackStore = createJobsFallbackRepository(db.pool, config.DATABASE_URL);
+  const fallback = startFallback(ctx, fallbackStore, () => bullmq().up);
   logger.info({ jobs: Object.values(JOB_NAMES) }, 'background jobs started');
 
   return {
@@ -100,6 +101,7 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
       const redisUp = bullmq().up;
       watch.stop();
       await fallback.stop();
+      await fallbackStore.close();
       // worker.close() waits for the running jobs, then tells Redis; while Redis is away
       // that would be for ever, so only the handlers' own (PostgreSQL) work is waited for.
       const closing = redisUp

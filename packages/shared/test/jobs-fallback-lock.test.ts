@@ -12,14 +12,21 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = createDatabase({ url: database.url, poolSize: 6, statementTimeoutMs: 10_000 });
 });
+const repositories: { close(): Promise<void> }[] = [];
+function fallbackRepository(pool = db.pool) {
+  const repository = createJobsFallbackRepository(pool, database.url);
+  repositories.push(repository);
+  return repository;
+}
 afterAll(async () => {
+  for (const repository of repositories) await repository.close();
   await db.close();
   await database.drop();
 });
 
 describe('jobs fallback lock', () => {
   it('lets one tick run at a time: the copy that meets a running tick skips its own', async () => {
-    const copies = [createJobsFallbackRepository(db.pool), createJobsFallbackRepository(db.pool)];
+    const copies = [fallbackRepository(), fallbackRepository()];
     let running = 0;
     let overlapped = false;
     let ran = 0;
@@ -39,7 +46,7 @@ describe('jobs fallback lock', () => {
   });
 
   it('is freed when the holder fails mid-tick, and by a session that ends', async () => {
-    const copy = createJobsFallbackRepository(db.pool);
+    const copy = fallbackRepository();
     await expect(
       copy.underLock(async () => {
         throw new Error('tick failed');
@@ -59,8 +66,24 @@ describe('jobs fallback lock', () => {
     await eventually(() => copy.underLock(async () => undefined), 5000, 'lock freed');
   });
 
+  it('leaves the shared pool to the work, even a pool of one connection', async () => {
+    const small = createDatabase({ url: database.url, poolSize: 1, statementTimeoutMs: 10_000 });
+    try {
+      const copy = fallbackRepository(small.pool);
+      let answered = false;
+      expect(
+        await copy.underLock(async () => {
+          answered = (await small.pool.query('SELECT 1 AS one')).rows[0].one === 1;
+        }),
+      ).toBe(true);
+      expect(answered).toBe(true);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('says when a job is due and when the next autorestart falls due', async () => {
-    const copy = createJobsFallbackRepository(db.pool);
+    const copy = fallbackRepository();
     expect(await copy.jobDue('handler-lost-sweep', 5)).toBe(true);
     await db.pool.query(`INSERT INTO job_runs (job, last_started_at) VALUES ('handler-lost-sweep', now())`);
     expect(await copy.jobDue('handler-lost-sweep', 5)).toBe(false);

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 
 /** Held by the worker copy whose fallback tick is running (keys 72707369-72707371 are taken). */
 const JOBS_FALLBACK_LOCK = 72707372;
@@ -7,17 +7,29 @@ const JOBS_FALLBACK_LOCK = 72707372;
  * What the worker's PostgreSQL fallback needs while BullMQ cannot run the jobs
  * (docs/dev/background-jobs.md).
  */
-export function createJobsFallbackRepository(pool: Pool) {
+export function createJobsFallbackRepository(pool: Pool, databaseUrl: string) {
+  // The lock has a connection of its own: `work` runs on the shared pool, so holding one of
+  // its connections for the lock could leave `work` none (DB_POOL_SIZE 1). It is opened
+  // while the fallback ticks and closed after 10 s without one.
+  const lockPool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 1,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 2000,
+  });
+  // A lock connection that breaks fails its tick and is opened again at the next one.
+  lockPool.on('error', () => undefined);
+  lockPool.on('connect', (client) => client.on('error', () => undefined));
   return {
     /**
      * Runs `work` while this copy holds the fallback lock, or returns false at once when
      * another copy holds it, so copies take turns instead of running side by side. A
      * transaction-level lock: it ends with the transaction, so a copy that dies or loses
      * its connection frees it, and it keeps working behind a pooler in transaction mode.
-     * `work` runs its statements on other pool connections; nothing is written on this one.
+     * Nothing is written on the lock's connection; `work` runs on the shared pool.
      */
     async underLock(work: () => Promise<void>): Promise<boolean> {
-      const client = await pool.connect();
+      const client = await lockPool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -44,6 +56,10 @@ export function createJobsFallbackRepository(pool: Pool) {
            FROM streams WHERE status = 'failure' AND autorestart_next_at IS NOT NULL`,
       );
       return rows[0]?.ms ?? null;
+    },
+
+    async close(): Promise<void> {
+      await lockPool.end();
     },
 
     /** Whether `job` last started more than `seconds` ago (or never): read by every copy alike. */

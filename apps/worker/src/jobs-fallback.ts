@@ -23,8 +23,9 @@ export interface FallbackState {
  * PostgreSQL, the truth (DESIGN.md section 5): every tick, one worker copy at a time
  * (an advisory lock) restarts the failures whose autorestart deadline has passed, and runs
  * the handler_lost sweep when its last recorded start, by any copy and either way, is an
- * interval old. A tick comes early for the next autorestart deadline. Every statement is the jobs' own conditional update, so a tick that
- * overlaps BullMQ coming back changes nothing twice.
+ * interval old. A tick comes early for the next autorestart deadline. Every statement is
+ * the jobs' own conditional update, so a tick that overlaps BullMQ coming back changes
+ * nothing twice.
  */
 export function startFallback(
   ctx: JobContext,

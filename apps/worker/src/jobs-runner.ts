@@ -98,13 +98,13 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
     status: () => ({ bullmq: bullmq(), fallback: fallback.state() }),
     async stop() {
       clearInterval(timer);
-      const redisUp = bullmq().up;
+      const reachable = watch.state().up;
       watch.stop();
       await fallback.stop();
       await fallbackStore.close();
       // worker.close() waits for the running jobs, then tells Redis; while Redis is away
       // that would be for ever, so only the handlers' own (PostgreSQL) work is waited for.
-      const closing = redisUp
+      const closing = reachable
         ? worker.close()
         : Promise.allSettled([...inFlight]).then(() => void worker.close().catch(() => undefined));
       let late: NodeJS.Timeout | undefined;
@@ -115,7 +115,7 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
       clearTimeout(late);
       if (!closed) logger.warn({ deadline_ms: JOBS_STOP_MS }, 'jobs did not finish in time; left behind');
       // QUIT would wait on a Redis that stopped answering.
-      if (redisUp) await closeRedis(connection);
+      if (reachable) await closeRedis(connection);
       else connection.disconnect();
     },
   };

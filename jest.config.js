@@ -11,7 +11,6 @@ const shared = {
   roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: { '^@luna-streams/shared$': '<rootDir>/packages/shared/src/index.ts' },
-  testTimeout: 60_000,
 };
 // jest runs a global setup once per run, however many projects name it, and only when
 // one of those projects has a test to run: the unit project never reaches it.
@@ -27,7 +26,6 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/test/**/*.unit.test.ts'],
-      testTimeout: 10_000,
     },
     {
       ...shared,
@@ -45,5 +43,7 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.test\\.ts$'],
     },
   ],
+  // Run-wide: jest reads these from the top level only.
+  testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -7,7 +7,8 @@ import { runAgent, type AgentEvent, type AgentReport } from '../../examples/agen
 import { ACCOUNT_A, ACCOUNT_B, streamBody } from '../support/api';
 import { ownPostgres, type OwnPostgres } from '../support/own-postgres';
 import { startApp, type RunningApp } from '../support/process';
-import { eventually, ownRedis, type OwnRedis } from '../support/redis-server';
+import { ownRedis, type OwnRedis } from '../support/redis-server';
+import { eventually } from '../support/wait';
 
 // Chaos with the reference agent fleet: 20 agents run 2,000 streams while Redis is
 // restarted empty, PostgreSQL is restarted, and one of two workers is SIGKILLed. The

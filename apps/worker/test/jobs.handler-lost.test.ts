@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createAndTake, getStream, logStatuses, startTestApi, type TestApi } from '../../../test/support/api';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker, type TestWorker } from '../../../test/support/worker';
 
 // Period 2 s, interval 1 s: a silent stream must be pending again within 2 + 1 + 2 s.

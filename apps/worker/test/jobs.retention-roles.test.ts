@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
+import { seedLogs } from '../../../test/support/seed';
 import { startApp } from '../../../test/support/process';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker } from '../../../test/support/worker';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 
@@ -14,12 +15,8 @@ afterAll(() => api.close());
 describe('log retention', () => {
   it('deletes log rows older than STREAM_LOG_RETENTION_DAYS and keeps the rest', async () => {
     const id = await createStream(api);
-    await api.deps.db.pool.query(
-      `INSERT INTO stream_logs (stream_id, account_id, status, version, log_time)
-       SELECT $1, '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40', 'pause', 1, now() - interval '40 days'
-         FROM generate_series(1, 25)`,
-      [id],
-    );
+    const old = Array.from({ length: 25 }, () => 'pause');
+    await seedLogs(api.deps.db.pool, { streamIds: [id], perStream: 25, statuses: old, daysAgo: 40 });
     const worker = startTestWorker(api, { STREAM_LOG_RETENTION_DAYS: '30' });
     try {
       await eventually(

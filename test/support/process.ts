@@ -77,7 +77,7 @@ export async function startApp(
   } catch (error) {
     if (exitCode !== undefined) throw error;
     child.kill('SIGKILL');
-    throw new Error(`${main} did not start: ${(error as Error).message}\n${output}`);
+    throw new Error(`${main} did not start: ${(error as Error).message}\n${output}`, { cause: error });
   }
   return {
     child,

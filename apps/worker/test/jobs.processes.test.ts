@@ -1,4 +1,6 @@
+import { Queue } from 'bullmq';
 import pg from 'pg';
+import { JOB_NAMES, JOBS_QUEUE } from '@luna-streams/shared';
 import request from 'supertest';
 import { startTestApi, type TestApi } from '../../../test/support/api';
 import { seedStreams } from '../../../test/support/seed';
@@ -38,6 +40,16 @@ function insertInProgress(n: number, silentForSeconds = 0): Promise<string[]> {
   return seedStreams(api.deps.db.pool, n, { status: 'in_progress', autorestartDelay: 1, silentForSeconds });
 }
 
+async function autorestartTimers(): Promise<number> {
+  const queue = new Queue(JOBS_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: api.deps.config.REDIS_PREFIX });
+  try {
+    const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
+    return jobs.filter((job) => job.name === JOB_NAMES.autorestart).length;
+  } finally {
+    await queue.close();
+  }
+}
+
 async function logCounts(status: string): Promise<Map<string, number>> {
   const { rows } = await api.deps.db.pool.query<{ stream_id: string; n: string }>(
     'SELECT stream_id::text, count(*) AS n FROM stream_logs WHERE status = $1 GROUP BY stream_id',
@@ -67,7 +79,8 @@ it('two worker processes restart each of 200 failed streams exactly once', async
     ),
   );
   await eventually(async () => (await countStatus('pending')) === 200, 30_000, 'all 200 restarted');
-  await new Promise((r) => setTimeout(r, 2000)); // a late duplicate would show up now
+  // A duplicate restart could only come from a second timer firing: wait until none is left.
+  await eventually(async () => (await autorestartTimers()) === 0, 30_000, 'every autorestart timer fired');
   const restarts = await logCounts('restart');
   expect(restarts.size).toBe(200);
   expect([...restarts.values()].every((n) => n === 1)).toBe(true);

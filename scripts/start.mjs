@@ -6,30 +6,34 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServices } from './services.mjs';
+import { failureLine, startServices } from './services.mjs';
+import { eventually } from './wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line) => process.stdout.write(`${line}\n`);
 
-async function healthy(url, ms = 60_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthcheck`)).ok) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not become healthy`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+// Whatever goes wrong, one line: the cause and the fix, never a stack trace.
+const die = (error) => {
+  process.stderr.write(`${failureLine(error)}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
+
+async function healthy(url) {
+  const answers = () =>
+    fetch(`${url}/healthcheck`).then(
+      (res) => res.ok,
+      () => false,
+    );
+  await eventually(answers, 60_000, `an answer from ${url}/healthcheck`, 200);
 }
 
 let services;
 try {
   services = await startServices(process.env, log);
 } catch (error) {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  die(error);
 }
 
 if (process.env.LUNA_SKIP_BUILD !== '1') {
@@ -70,6 +74,8 @@ async function stop(code) {
   await services.stop();
   process.exit(code);
 }
+// Ctrl-C reaches the apps and this launcher (the servers run in process groups of their
+// own): the apps stop first, PostgreSQL and Redis last, so no connection is cut under an app.
 // `on`, not `once`: npm and terminals may deliver a second signal while the first is handled.
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
@@ -88,6 +94,6 @@ try {
   log(`  Redis            ${services.REDIS_URL}`);
   log('Ctrl-C stops everything.');
 } catch (error) {
-  process.stderr.write(`${error.message}\n`);
+  process.stderr.write(`${error.message}: see the apps' lines above\n`);
   await stop(1);
 }

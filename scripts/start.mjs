@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failureLine, startServices } from './services.mjs';
+import net from 'node:net';
+import { failureLine, startServices, StartupError } from './services.mjs';
 import { eventually } from './wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +30,26 @@ async function healthy(url) {
   await eventually(answers, 60_000, `an answer from ${url}/healthcheck`, 200);
 }
 
+/** Whether this process could listen on `port`, as the app will (every interface). */
+function free(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(Number(port), () => server.close(() => resolve(true)));
+  });
+}
+
+const port = process.env.PORT ?? '5160';
+const workerPort = process.env.WORKER_PORT ?? '5161';
+for (const [name, value] of [
+  ['PORT', port],
+  ['WORKER_PORT', workerPort],
+]) {
+  if (!(await free(value))) {
+    die(new StartupError(`port ${value} (${name}) is in use, perhaps by another npm start: stop it, or set ${name}`));
+  }
+}
+
 let services;
 try {
   services = await startServices(process.env, log);
@@ -43,6 +64,7 @@ if (process.env.LUNA_SKIP_BUILD !== '1') {
   });
   if (build.status !== 0) {
     await services.stop();
+    process.stderr.write('the build failed (its errors are above): fix them, then npm start again\n');
     process.exit(build.status ?? 1);
   }
 }
@@ -51,8 +73,6 @@ if (process.env.LUNA_SKIP_BUILD !== '1') {
 // a value already in the environment wins.
 const runtime = JSON.parse(readFileSync(join(root, 'deploy', 'runtime-env.json'), 'utf8'));
 const env = { ...runtime, ...process.env, DATABASE_URL: services.DATABASE_URL, REDIS_URL: services.REDIS_URL };
-const port = env.PORT ?? '5160';
-const workerPort = env.WORKER_PORT ?? '5161';
 const apps = ['api', 'worker'].map((app) =>
   spawn(process.execPath, [join(root, 'apps', app, 'dist', 'main.js')], { cwd: root, env, stdio: 'inherit' }),
 );

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -89,16 +91,37 @@ it('starts on the embedded defaults, keeps the data across a restart, and stops 
   expect(await second.exited).toBe(0);
 });
 
+it('stops with one line and exit code 1 when PORT is taken, before starting anything', async () => {
+  const taken = createServer().listen(0);
+  await once(taken, 'listening');
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const launcher = launch({
+      ...baseEnv(),
+      PORT: String(port),
+      LUNA_DATA_DIR: mkdtempSync(join(tmpdir(), 'luna-data-')),
+    });
+    await expect(launcher.ready).rejects.toThrow(/exited with 1/);
+    expect(launcher.output()).toBe(
+      `port ${port} (PORT) is in use, perhaps by another npm start: stop it, or set PORT\n`,
+    );
+  } finally {
+    taken.close();
+  }
+});
+
 it('stops with one line and exit code 1 when redis-server is not on PATH', async () => {
   // A PATH with node and sh only.
   const bin = mkdtempSync(join(tmpdir(), 'luna-path-'));
   symlinkSync(process.execPath, join(bin, 'node'));
   symlinkSync('/bin/sh', join(bin, 'sh'));
-  const [redisPort] = await Promise.all([freePort()]);
+  const [redisPort, port, workerPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const launcher = launch({
     ...baseEnv(),
     PATH: bin,
     LUNA_EMBEDDED_REDIS_PORT: String(redisPort),
+    PORT: String(port),
+    WORKER_PORT: String(workerPort),
     LUNA_DATA_DIR: mkdtempSync(join(tmpdir(), 'luna-data-')),
   });
   await expect(launcher.ready).rejects.toThrow(/exited with 1/);

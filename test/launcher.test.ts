@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
@@ -204,3 +205,33 @@ async function embeddedPostgres(checkout: string, port: number) {
     }
   },
 );
+
+// `script` (util-linux) runs a command on a pseudo-terminal, as a user's terminal would.
+(existsSync('/usr/bin/script') ? it : it.skip)('npm run demo, in a terminal, prints readable log lines', async () => {
+  const [pgPort, redisPort, port, workerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const env = {
+    ...baseEnv(),
+    LUNA_DATA_DIR: mkdtempSync(join(tmpdir(), 'luna-data-')),
+    LUNA_EMBEDDED_PG_PORT: String(pgPort),
+    LUNA_EMBEDDED_REDIS_PORT: String(redisPort),
+    PORT: String(port),
+    WORKER_PORT: String(workerPort),
+    LOG_LEVEL: 'info',
+    LUNA_SKIP_BUILD: '1',
+  };
+  const child = spawn('/usr/bin/script', ['-qec', `${process.execPath} scripts/demo.mjs`, '/dev/null'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const text = stripVTControlCharacters(output); // colours
+  expect(code).toBe(0);
+  expect(text).toMatch(/INFO \(luna-streams-api\/\d+\): luna-streams API listening/);
+  expect(text).toMatch(/INFO \(luna-streams-worker\/\d+\): background jobs started/);
+  expect(text).not.toContain('{"level":');
+  expect(text).toContain('demo: statuses');
+});

@@ -6,7 +6,6 @@
 // `npm test` runs all three. TypeScript is transpiled per file (isolatedModules in
 // tsconfig.json), so tests start fast; `npm run build` does the type checking.
 const shared = {
-  rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },

@@ -115,8 +115,11 @@ export async function postgresLayout(dataRoot, log) {
     if (!existsSync(join(copy, 'bin', 'postgres'))) {
       const partial = `${copy}.partial-${process.pid}`;
       cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
-      rmSync(copy, { recursive: true, force: true });
-      renameSync(partial, copy);
+      try {
+        renameSync(partial, copy);
+      } catch {
+        rmSync(partial, { recursive: true, force: true }); // another start copied it first
+      }
     }
     layout.native = copy;
   }

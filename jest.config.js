@@ -25,6 +25,7 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/test/**/*.unit.test.ts'],
+      setupFiles: ['<rootDir>/test/support/unit-setup.ts'],
     },
     {
       ...shared,

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
+import { free, serversAnswer } from './preflight.mjs';
 import { failureLine, startServices, StartupError } from './services.mjs';
 import { eventually } from './wait.mjs';
 
@@ -30,15 +30,6 @@ async function healthy(url) {
   await eventually(answers, 60_000, `an answer from ${url}/healthcheck`, 200);
 }
 
-/** Whether this process could listen on `port`, as the app will (every interface). */
-function free(port) {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(Number(port), () => server.close(() => resolve(true)));
-  });
-}
-
 const port = process.env.PORT ?? '5160';
 const workerPort = process.env.WORKER_PORT ?? '5161';
 for (const [name, value] of [
@@ -53,7 +44,9 @@ for (const [name, value] of [
 let services;
 try {
   services = await startServices(process.env, log);
+  await serversAnswer(services);
 } catch (error) {
+  await services?.stop();
   die(error);
 }
 

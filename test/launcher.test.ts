@@ -110,6 +110,23 @@ it('stops with one line and exit code 1 when PORT is taken, before starting anyt
   }
 });
 
+it('stops with one line and exit code 1 when DATABASE_URL names a server that does not answer', async () => {
+  const [port, workerPort] = await Promise.all([freePort(), freePort()]);
+  const launcher = launch({
+    ...baseEnv(),
+    DATABASE_URL: 'postgresql://postgres:secret@127.0.0.1:1/luna',
+    REDIS_URL: 'redis://127.0.0.1:1',
+    PORT: String(port),
+    WORKER_PORT: String(workerPort),
+  });
+  await expect(launcher.ready).rejects.toThrow(/exited with 1/);
+  expect(launcher.output()).toBe(
+    'PostgreSQL at postgresql://postgres:***@127.0.0.1:1/luna refused a session ' +
+      '(ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1): start it, create the database, correct DATABASE_URL, ' +
+      'or unset it to use the embedded PostgreSQL\n',
+  );
+});
+
 it('stops with one line and exit code 1 when redis-server is not on PATH', async () => {
   // A PATH with node and sh only.
   const bin = mkdtempSync(join(tmpdir(), 'luna-path-'));

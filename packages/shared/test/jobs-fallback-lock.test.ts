@@ -1,7 +1,7 @@
 import { createDatabase, type Database } from '../src/store/database';
 import { createJobsFallbackRepository } from '../src/store/jobs-fallback';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 
 // The jobs fallback lock (store/jobs-fallback.ts): one worker copy's tick at a time, and
 // a copy that dies mid-tick frees it.

@@ -2,7 +2,8 @@ import { errors } from '../contract/errors';
 import type { StoredStatus } from '../contract/primitives';
 import type { PatchStreamBody, StreamInput } from '../contract/streams';
 import { initialAutorestartStatus } from '../domain/autorestart';
-import { decidePatchStatus, putChain } from '../domain/status';
+import { PUT } from '../domain/moves';
+import { decidePatchStatus } from '../domain/status';
 import { sqlState } from './db-errors';
 import type { PrismaClient } from './generated/client';
 import { translatingErrors } from './translate';
@@ -70,7 +71,7 @@ export function createStreamChangesRepository(prisma: PrismaClient) {
 
     /**
      * PUT: replaces every user field and passes the stream through restart to the body's
-     * status, version + 1, autorestart series, last_error and video_info reset. One UPDATE:
+     * status (the move PUT of domain/moves.ts), version + 1, autorestart series, last_error and video_info reset. One UPDATE:
      * concurrent PUTs queue on the row lock and each raises the version it finds.
      * `account_id` never changes: a body naming another account finds no stream (39001).
      */
@@ -95,7 +96,7 @@ export function createStreamChangesRepository(prisma: PrismaClient) {
                    autorestart_last_attempt_time = NULL,
                    autorestart_status = ${initialAutorestartStatus(input.autorestart.restart)},
                    autorestart_next_at = NULL,
-                   version = version + 1,
+                   version = version + ${PUT[input.status].raisesVersion ? 1 : 0}::int,
                    status = ${input.status},
                    last_error = NULL,
                    video_info = NULL,
@@ -107,7 +108,7 @@ export function createStreamChangesRepository(prisma: PrismaClient) {
           ), log AS (
             INSERT INTO stream_logs (stream_id, account_id, status, version)
             SELECT u.stream_id, u.account_id, t.status, u.version
-              FROM u, unnest(${putChain(input.status)}::text[]) WITH ORDINALITY AS t(status, n)
+              FROM u, unnest(${PUT[input.status].chain}::text[]) WITH ORDINALITY AS t(status, n)
              ORDER BY t.n
           ), link AS (
             INSERT INTO stream_groups (stream_id, group_id) SELECT u.stream_id, g.group_id FROM u, g

@@ -87,7 +87,7 @@ const queue = () => createQueueRepository(db);
 const feedback = (id: string, status: 'in_progress' | 'done' | 'failure', version: number) =>
   createFeedbackRepository(db).apply([{ stream_id: id, status, version, error: 'boom' }]);
 const put = (id: string, status: 'pending' | 'pause') =>
-  createStreamChangesRepository(db.prisma).replace(id, streamInput.parse(streamBody({ status })));
+  createStreamChangesRepository(db).replace(id, streamInput.parse(streamBody({ status })));
 
 const CASES: Case[] = [
   { name: 'take', actor: 'queue_take', chain: ['in_progress'], run: (id) => queue().take({ stream_ids: [id] }, 1) },
@@ -171,7 +171,7 @@ describe.each(STORED_STATUSES)('from %s', (from) => {
     } catch (error) {
       decision = error as Error;
     }
-    const result = await createStreamChangesRepository(db.prisma)
+    const result = await createStreamChangesRepository(db)
       .patch(id, undefined, { status: to })
       .then(
         () => undefined,

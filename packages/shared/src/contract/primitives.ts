@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Scalars of spec section 3.1, hardened for PostgreSQL (STACK-NOTES.md, zod 4):
+// Scalars of spec section 3.1, hardened for PostgreSQL (docs/dev/conventions.md, zod 4):
 // strings carry no NUL and no lone surrogate, every integer has a maximum.
 
 export const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;

@@ -48,18 +48,21 @@ const TAKE_SQL = `
     FROM taken s
    ORDER BY s.queued_at, s.seq`;
 
-/** The head of the queue, changing nothing. $1 how many, $2 stream ids or null, $3 names or null. */
+/**
+ * The head of the queue (what a take would pick), changing nothing.
+ * $1 how many, $2 stream ids or null, $3 names or null.
+ */
 const PEEK_SQL = `
   SELECT ${STREAM_COLUMNS}
     FROM streams s
-   WHERE s.status = 'pending'
+   WHERE ${statusIn('s.status', TAKE.from)}
      AND ($2::uuid[] IS NULL OR s.stream_id = ANY($2::uuid[]))
      AND ($3::text[] IS NULL OR s.name = ANY($3::text[]))
    ORDER BY s.queued_at, s.seq
    LIMIT $1`;
 
 /** How many more streams may be in progress under the cap (counted after the lock). */
-const ROOM_UNDER_CAP_SQL = `SELECT GREATEST(0, $1::int - count(*)::int) AS room FROM streams WHERE status = 'in_progress'`;
+const ROOM_UNDER_CAP_SQL = `SELECT GREATEST(0, $1::int - count(*)::int) AS room FROM streams WHERE ${statusIn('status', [TAKE.to])}`;
 
 type TakenRow = StreamRow & { groups: string[] };
 

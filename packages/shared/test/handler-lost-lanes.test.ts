@@ -20,11 +20,11 @@ afterAll(async () => {
 describe('handler_lost sweep lanes', () => {
   it('moves every silent stream exactly once, however many lanes and sweeps race', async () => {
     await insertSilentStreams(db.pool, 2500);
-    const background = createHandlerLostRepository(db);
+    const lostHandlers = createHandlerLostRepository(db);
     // Two sweeps at once (two worker copies), three lanes each, batches of 100.
-    const moved = await Promise.all([background.sweepLostHandlers(5, 100, 3), background.sweepLostHandlers(5, 100, 3)]);
+    const moved = await Promise.all([lostHandlers.sweepLostHandlers(5, 100, 3), lostHandlers.sweepLostHandlers(5, 100, 3)]);
     expect(moved[0]! + moved[1]!).toBe(2500);
-    expect(await background.sweepLostHandlers(5, 100, 3)).toBe(0);
+    expect(await lostHandlers.sweepLostHandlers(5, 100, 3)).toBe(0);
 
     const { rows } = await db.pool.query<{ status: string; version: number; n: number }>(
       'SELECT status, version, count(*)::int AS n FROM streams GROUP BY status, version',

@@ -1,7 +1,7 @@
 import { RESTARTED_STATUS } from '../domain/autorestart';
 import { AUTORESTART } from '../domain/moves';
 import type { Database } from './database';
-import { chainRows, initialStatusSql, literal, statusIn, versionAfter } from './move-sql';
+import { chainRows, initialStatusSql, literal, statusIn, versionSet } from './move-sql';
 import { translatingErrors } from './translate';
 
 // Autorestart (spec 6.4, DESIGN.md section 5): the delayed job, reconcile's safety net for
@@ -17,7 +17,7 @@ const restartSql = (due: string) => `
   WITH due AS MATERIALIZED (${due}
   ), restarted AS (
     UPDATE streams s
-       SET status = ${literal(AUTORESTART.to)}, version = ${versionAfter(AUTORESTART, 's.version')},
+       SET status = ${literal(AUTORESTART.to)}, ${versionSet(AUTORESTART, 's.version')}
            queued_at = now(), autorestart_next_at = NULL,
            autorestart_current_attempt = s.autorestart_current_attempt + 1,
            autorestart_last_attempt_time = now(), autorestart_status = ${literal(RESTARTED_STATUS)}

@@ -27,13 +27,14 @@ const [DONE, FAILURE] = FEEDBACK_RESULTS;
  *   plan order). After a wait it sees the row as committed. NO KEY UPDATE is the lock
  *   the UPDATE itself takes: it excludes other feedback and every change of the stream,
  *   lets linking (a foreign-key check) through, and costs a third less than FOR UPDATE.
- *   It also works out what a failure would mean for each series (autorestartOnFailure).
  * - `applied` updates only the rows whose feedback counts (FEEDBACK_FROM in
  *   domain/moves.ts, same version): the feedback clock, video_info, and for done/failure
  *   the status. done resets the autorestart series (autorestartOnDone); failure stores
- *   last_error and applies FAILURE_EFFECTS: a deadline (failure time + delay) or a series
- *   given up on. Stale or foreign feedback changes nothing.
- * - `logged` writes a log row for each status change, in the same statement.
+ *   last_error and applies FAILURE_EFFECTS of autorestartOnFailure (worked out only for
+ *   failures): a deadline (failure time + delay) or a series given up on. Stale or
+ *   foreign feedback changes nothing.
+ * - `logged` writes a log row for each status change (a result; a keep-alive is none),
+ *   in the same statement.
  * The answer is each stream's status and version after the statement, or nulls.
  * Every status, condition and decision in it is generated from domain/ (move-sql.ts).
  * A prepared statement through pg: agents send it many times a second.
@@ -43,7 +44,7 @@ const FEEDBACK_SQL = `
     SELECT * FROM jsonb_to_recordset($1::jsonb)
       AS i(stream_id uuid, status text, version int, error text, video_info jsonb)
   ), locked AS MATERIALIZED (
-    SELECT s.stream_id, s.status, s.version, ${failureOutcomeSql('s')} AS on_failure
+    SELECT s.stream_id, s.status, s.version
       FROM streams s
      WHERE s.stream_id IN (SELECT stream_id FROM input)
      ORDER BY s.stream_id
@@ -57,24 +58,23 @@ const FEEDBACK_SQL = `
            autorestart_current_attempt = CASE WHEN i.status = ${literal(DONE.to)} THEN 0 ELSE s.autorestart_current_attempt END,
            autorestart_status = CASE
              WHEN i.status = ${literal(DONE.to)} THEN ${statusOnDoneSql('s')}
-             WHEN i.status = ${literal(FAILURE.to)} THEN ${statusOnFailureSql('l.on_failure', 's.autorestart_status')}
+             WHEN i.status = ${literal(FAILURE.to)} THEN ${statusOnFailureSql(failureOutcomeSql('s'), 's.autorestart_status')}
              ELSE s.autorestart_status END,
            autorestart_next_at = CASE
-             WHEN i.status = ${literal(FAILURE.to)} AND ${statusIn('l.on_failure', schedulingOutcomes())}
+             WHEN i.status = ${literal(FAILURE.to)} AND ${statusIn(failureOutcomeSql('s'), schedulingOutcomes())}
                THEN now() + make_interval(secs => s.autorestart_delay)
-             WHEN i.status = l.status THEN s.autorestart_next_at
+             WHEN ${statusIn('i.status', FEEDBACK_FROM)} THEN s.autorestart_next_at
              ELSE NULL END
       FROM input i, locked l
      WHERE s.stream_id = i.stream_id AND l.stream_id = i.stream_id
        AND ${statusIn('l.status', FEEDBACK_FROM)} AND l.version = i.version
-    RETURNING s.stream_id, s.account_id, s.status, s.version, s.video_info, s.last_error, s.autorestart_next_at,
-              l.status AS before
+    RETURNING s.stream_id, s.account_id, s.status, s.version, s.video_info, s.last_error, s.autorestart_next_at
   ), logged AS (
     INSERT INTO stream_logs (stream_id, account_id, status, version, video_info, error)
     SELECT a.stream_id, a.account_id, a.status, a.version, a.video_info,
            CASE WHEN a.status = ${literal(FAILURE.to)} THEN a.last_error END
       FROM applied a
-     WHERE a.status <> a.before
+     WHERE NOT ${statusIn('a.status', FEEDBACK_FROM)}
   )
   SELECT i.stream_id::text AS stream_id,
          COALESCE(a.status, l.status) AS status,

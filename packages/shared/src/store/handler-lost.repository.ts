@@ -1,6 +1,6 @@
 import { HANDLER_LOST } from '../domain/moves';
 import type { Database } from './database';
-import { chainRows, literal, statusIn, versionAfter } from './move-sql';
+import { chainRows, literal, statusIn, versionSet } from './move-sql';
 import { translatingErrors } from './translate';
 
 // The handler_lost sweep (spec 6.5, DESIGN.md section 5): a conditional update, so a sweep
@@ -26,7 +26,7 @@ const SWEEP_SQL = `
        FOR UPDATE SKIP LOCKED
   ), moved AS (
     UPDATE streams s
-       SET status = ${literal(HANDLER_LOST.to)}, version = ${versionAfter(HANDLER_LOST, 's.version')},
+       SET status = ${literal(HANDLER_LOST.to)}, ${versionSet(HANDLER_LOST, 's.version')}
            queued_at = now(), last_feedback_at = NULL
       FROM lost
      WHERE s.stream_id = lost.stream_id AND ${statusIn('s.status', HANDLER_LOST.from)}

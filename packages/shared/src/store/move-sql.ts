@@ -29,17 +29,21 @@ export function statusIn(column: string, statuses: readonly string[]): string {
 
 /**
  * The move's log rows as a set to join: `t(status, version_offset, n)`, in chain order.
- * A row's version is the stored version afterwards plus `version_offset`.
+ * A row's version is the stored version afterwards plus `version_offset`. A one-row chain
+ * is a one-row VALUES, which costs less than unnesting arrays on every take.
  */
 export function chainRows(move: Move): string {
+  if (move.chain.length === 1) {
+    return `(VALUES (${literal(move.chain[0]!)}, ${move.logVersionOffsets[0]!}, 1)) AS t(status, version_offset, n)`;
+  }
   const statuses = move.chain.map(literal).join(', ');
   const offsets = move.logVersionOffsets.join(', ');
   return `unnest(ARRAY[${statuses}]::text[], ARRAY[${offsets}]::int[]) WITH ORDINALITY AS t(status, version_offset, n)`;
 }
 
-/** `version` after the move, from the row's version before it. */
-export function versionAfter(move: Move, column: string): string {
-  return move.raisesVersion ? `${column} + 1` : column;
+/** The SET item that raises the version, or nothing for a move that keeps it. */
+export function versionSet(move: Move, column: string): string {
+  return move.raisesVersion ? `version = ${column} + 1,` : '';
 }
 
 /** initialAutorestartStatus as a CASE over the row's `autorestart_restart` column. */

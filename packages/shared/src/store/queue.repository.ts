@@ -3,7 +3,7 @@ import type { StreamObject } from '../contract/streams';
 import { TAKE } from '../domain/moves';
 import type { Database } from './database';
 import { toStreamObject, type StreamRow } from './stream-mapper';
-import { chainRows, literal, statusIn, versionAfter } from './move-sql';
+import { chainRows, literal, statusIn, versionSet } from './move-sql';
 import { STREAM_COLUMNS } from './stream-sql';
 import { createTakeCoalescer } from './take-coalescer';
 import { translatingErrors } from './translate';
@@ -34,8 +34,7 @@ const TAKE_SQL = `
        FOR UPDATE SKIP LOCKED
   ), taken AS (
     UPDATE streams s
-       SET status = ${literal(TAKE.to)}, version = ${versionAfter(TAKE, 's.version')},
-           last_feedback_at = now(), last_error = NULL
+       SET ${versionSet(TAKE, 's.version')} status = ${literal(TAKE.to)}, last_feedback_at = now(), last_error = NULL
       FROM picked
      WHERE s.stream_id = picked.stream_id
     RETURNING s.*

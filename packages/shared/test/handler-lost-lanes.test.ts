@@ -22,7 +22,10 @@ describe('handler_lost sweep lanes', () => {
     await insertSilentStreams(db.pool, 2500);
     const lostHandlers = createHandlerLostRepository(db);
     // Two sweeps at once (two worker copies), three lanes each, batches of 100.
-    const moved = await Promise.all([lostHandlers.sweepLostHandlers(5, 100, 3), lostHandlers.sweepLostHandlers(5, 100, 3)]);
+    const moved = await Promise.all([
+      lostHandlers.sweepLostHandlers(5, 100, 3),
+      lostHandlers.sweepLostHandlers(5, 100, 3),
+    ]);
     expect(moved[0]! + moved[1]!).toBe(2500);
     expect(await lostHandlers.sweepLostHandlers(5, 100, 3)).toBe(0);
 

@@ -14,8 +14,9 @@ import { databaseTime, eventually, jobRunAfter } from '../support/wait';
 // restarted empty, PostgreSQL is restarted, and one of two workers is SIGKILLed. The
 // service runs as real processes on a PostgreSQL and a redis-server of this test's own.
 // At the end: every stream in a state the status rules allow, every log sequence allowed
-// by them, no stream taken from an agent that was still current, every due autorestart
-// made exactly once, and the pending mirror equal to PostgreSQL's pending set.
+// by them, no version handed out by two takes of one stream, no stream taken from an
+// agent that was still current, every due autorestart made exactly once, and the pending
+// mirror equal to PostgreSQL's pending set.
 
 const STREAMS = 2000;
 const AGENTS = 20;
@@ -250,7 +251,13 @@ it('survives Redis and PostgreSQL restarts and a killed worker, losing and dupli
       const chain = byStream.get(s.stream_id) ?? [];
       let previous: { status: Place; version: number } = { status: 'absent', version: 1 };
       let attemptsSinceDone = 0;
+      const takenVersions = new Set<number>();
       chain.forEach((entry, i) => {
+        // A take logs in_progress with the version it hands out: no two takes share one.
+        if (entry.status === 'in_progress') {
+          if (takenVersions.has(entry.version)) broken.push(`${s.stream_id}: version ${entry.version} taken twice`);
+          takenVersions.add(entry.version);
+        }
         if (!allowed(previous.status, entry.status) || entry.version < previous.version) {
           broken.push(`${s.stream_id}: ${previous.status}/${previous.version} → ${entry.status}/${entry.version}`);
         }

@@ -1,9 +1,9 @@
 import express from 'express';
 import type {
-  BackgroundRepository,
   Config,
   Database,
   FeedbackRepository,
+  JobRunsRepository,
   Logger,
   Metrics,
   RedisWatch,
@@ -38,7 +38,7 @@ export interface WorkerDeps {
   /** The background jobs, on a copy with the `jobs` role. */
   jobs?: Pick<JobsRunner, 'status'>;
   shutdown: Shutdown;
-  background: BackgroundRepository;
+  jobRuns: JobRunsRepository;
   feedback: FeedbackRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   metrics: Metrics;
@@ -61,7 +61,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
       pool: deps.db.pool,
       // From state kept in the background: an answer never waits on Redis.
       degraded: () => [...redisDegraded(deps.redisWatch), ...(deps.jobs ? jobsDegraded(deps.jobs.status()) : [])],
-      details: () => jobsDetails(deps.config, deps.background, deps.jobs?.status()),
+      details: () => jobsDetails(deps.config, deps.jobRuns, deps.jobs?.status()),
     }),
   });
   route(router, '/metrics', { get: [requireAdminToken(deps.config.ADMIN_TOKEN), metricsEndpoint(deps.metrics)] });

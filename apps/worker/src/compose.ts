@@ -1,7 +1,12 @@
 import {
   connectInfrastructure,
-  createBackgroundRepository,
+  createAutorestartRepository,
   createFeedbackRepository,
+  createGaugesRepository,
+  createHandlerLostRepository,
+  createJobRunsRepository,
+  createLogRetentionRepository,
+  createMirrorMarksRepository,
   createMetrics,
   scheduleAutorestarts,
   Shutdown,
@@ -19,13 +24,35 @@ import { JOBS_STOP_MS, startJobs } from './jobs-runner';
  */
 export function composeWorker(config: Config, logger: Logger) {
   const { db, redis, pendingQueue, jobsQueue, close } = connectInfrastructure(config, logger);
-  const background = createBackgroundRepository(db);
+  const jobRuns = createJobRunsRepository(db);
   const metrics = createMetrics('worker');
   const jobs = config.WORKER_ROLES.includes('jobs')
-    ? startJobs({ config, logger, background, redis, pendingQueue, metrics }, jobsQueue, db)
+    ? startJobs(
+        {
+          config,
+          logger,
+          lostHandlers: createHandlerLostRepository(db),
+          autorestarts: createAutorestartRepository(db),
+          logRetention: createLogRetentionRepository(db),
+          jobRuns,
+          mirrorMarks: createMirrorMarksRepository(db),
+          redis,
+          pendingQueue,
+          metrics,
+        },
+        jobsQueue,
+        db,
+      )
     : undefined;
   const redisWatch = watchRedis(redis);
-  const gauges = startGauges({ metrics, background, pendingQueue, jobsQueue, intervalMs: 15_000, logger });
+  const gauges = startGauges({
+    metrics,
+    gauges: createGaugesRepository(db),
+    pendingQueue,
+    jobsQueue,
+    intervalMs: 15_000,
+    logger,
+  });
 
   // Steps run after the HTTP server has closed, in this order, each within its deadline.
   const shutdown = new Shutdown(logger);
@@ -50,7 +77,7 @@ export function composeWorker(config: Config, logger: Logger) {
     redisWatch,
     ...(jobs ? { jobs } : {}),
     shutdown,
-    background,
+    jobRuns,
     feedback: createFeedbackRepository(db),
     scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
     metrics,

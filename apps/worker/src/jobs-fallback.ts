@@ -32,7 +32,7 @@ export function startFallback(
   fallback: JobsFallbackRepository,
   bullmqUp: () => boolean,
 ): { state(): FallbackState; stop(): Promise<void> } {
-  const { background, config, logger } = ctx;
+  const { jobRuns, config, logger } = ctx;
   // Half a tick early, so a sweep every interval lands on the tick nearest to it.
   const sweepDueAfter = config.STREAM_STATUS_OBSOLETING_INTERVAL - FALLBACK_TICK_MS / 2000;
   let state: FallbackState = { active: false, lastTick: null, error: null };
@@ -43,7 +43,7 @@ export function startFallback(
   const runDue = async () => {
     await restartOverdue(ctx, 0);
     if (await fallback.jobDue(JOB_NAMES.handlerLostSweep, sweepDueAfter))
-      await recordRun(background, JOB_NAMES.handlerLostSweep, () => sweep(ctx));
+      await recordRun(jobRuns, JOB_NAMES.handlerLostSweep, () => sweep(ctx));
     const untilRestart = await fallback.msUntilNextAutorestart();
     if (untilRestart !== null) nextTickMs = Math.min(nextTickMs, Math.max(10, Math.ceil(untilRestart) + 5));
   };

@@ -1,9 +1,9 @@
 import {
   degradedComponent,
   JOB_NAMES,
-  type BackgroundRepository,
   type Config,
   type HealthComponentError,
+  type JobRunsRepository,
 } from '@luna-streams/shared';
 import { FALLBACK_JOBS, FALLBACK_TICK_MS } from './jobs-fallback';
 import type { JobsStatus } from './jobs-runner';
@@ -22,10 +22,10 @@ function jobState(config: Config, job: string, status: JobsStatus): JobState {
  */
 export async function jobsDetails(
   config: Config,
-  background: BackgroundRepository,
+  jobRuns: JobRunsRepository,
   status: JobsStatus | undefined,
 ): Promise<{ jobs: Record<string, object> }> {
-  const runs = new Map((await background.jobRuns()).map((run) => [run.job, run]));
+  const runs = new Map((await jobRuns.jobRuns()).map((run) => [run.job, run]));
   const names = new Set<string>([...Object.values(JOB_NAMES), ...runs.keys()]);
   return {
     jobs: Object.fromEntries(

@@ -39,7 +39,7 @@ export interface JobsRunner {
  * autorestarts going.
  */
 export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): JobsRunner {
-  const { config, logger, background } = ctx;
+  const { config, logger, jobRuns } = ctx;
   const list = schedulers(config);
 
   let upsertFailing: { since: Date; message: string } | null = null;
@@ -69,7 +69,7 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
     const handler = JOB_HANDLERS[job.name as JobName];
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     // Scheduled jobs record their runs in PostgreSQL, for /healthcheck and operators.
-    const run = scheduled.has(job.name) ? recordRun(background, job.name, () => handler(job, ctx)) : handler(job, ctx);
+    const run = scheduled.has(job.name) ? recordRun(jobRuns, job.name, () => handler(job, ctx)) : handler(job, ctx);
     inFlight.add(run);
     return run.finally(() => inFlight.delete(run));
   };

@@ -6,9 +6,9 @@ import type { JobContext, JobHandler } from './context';
  * only while it is still that failure with that deadline, so a timer that fires twice,
  * late, or after a PATCH, a PUT or a reconcile restart changes nothing.
  */
-export const runAutorestart: JobHandler = async (job, { background, logger, metrics }) => {
+export const runAutorestart: JobHandler = async (job, { autorestarts, logger, metrics }) => {
   const { stream_id, deadline } = job.data as AutorestartJobData;
-  const restarted = await background.restartOne(stream_id, new Date(deadline));
+  const restarted = await autorestarts.restartOne(stream_id, new Date(deadline));
   if (restarted) {
     metrics.autorestarts.inc();
     logger.info({ stream_id, job_id: job.id }, 'stream autorestarted');
@@ -21,10 +21,10 @@ export const runAutorestart: JobHandler = async (job, { background, logger, metr
  * reconcile safety net (timers Redis lost), and the PostgreSQL fallback while Redis is away.
  */
 export async function restartOverdue(
-  { background, config, metrics }: JobContext,
+  { autorestarts, config, metrics }: JobContext,
   graceSeconds: number,
 ): Promise<number> {
-  const restarted = await background.restartOverdue(graceSeconds, config.SWEEP_BATCH_SIZE);
+  const restarted = await autorestarts.restartOverdue(graceSeconds, config.SWEEP_BATCH_SIZE);
   metrics.autorestarts.inc(restarted);
   return restarted;
 }

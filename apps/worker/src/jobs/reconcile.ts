@@ -12,14 +12,14 @@ export const AUTORESTART_GRACE_SECONDS = 2;
  * or replaced): the mirror is emptied and every pending stream marked for the API's drain.
  */
 export const reconcile: JobHandler = async (_job, ctx) => {
-  const { background, config, redis, pendingQueue, logger } = ctx;
+  const { autorestarts, mirrorMarks, config, redis, pendingQueue, logger } = ctx;
   const restarted = await restartOverdue(ctx, AUTORESTART_GRACE_SECONDS);
-  const seriesReset = await background.resetLongRunningSeries(config.AUTORESTART_RESET_AFTER);
+  const seriesReset = await autorestarts.resetLongRunningSeries(config.AUTORESTART_RESET_AFTER);
   const sentinel = mirrorSentinelKey(config.REDIS_PREFIX);
   let mirrorMarked: number | null = null;
   if ((await redis.exists(sentinel)) === 0) {
     await pendingQueue.obliterate({ force: true });
-    mirrorMarked = await background.markPendingForMirror();
+    mirrorMarked = await mirrorMarks.markPendingForMirror();
     await redis.set(sentinel, new Date().toISOString());
     logger.info({ marked: mirrorMarked }, 'streams-pending mirror rebuilt');
   }

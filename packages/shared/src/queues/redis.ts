@@ -4,7 +4,7 @@ import type { Logger } from '../log';
 /**
  * A Redis connection with an error listener (an unhandled 'error' exits the process).
  * Connections on request paths fail fast while Redis is away (enableOfflineQueue false);
- * BullMQ workers need maxRetriesPerRequest null (STACK-NOTES.md, BullMQ).
+ * BullMQ workers need maxRetriesPerRequest null (docs/dev/conventions.md, BullMQ).
  */
 export function createRedis(url: string, options: { role: 'request' | 'worker'; logger?: Logger }): Redis {
   const redis = new Redis(url, {

@@ -59,6 +59,13 @@ async function healthSeries(app: RunningApp, n = 10): Promise<Health[]> {
   return answers;
 }
 
+const createStream = () =>
+  fetch(`${api.url}/1/streams`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(streamBody()),
+  });
+
 const components = (h: Health) => (h.body.degraded ?? []).map((d) => d.component).sort();
 
 /** Polls an app's health until `holds`; the last answer is in the error when it never does. */
@@ -92,12 +99,7 @@ it('answers 200 degraded with reasons, fast, while Redis is down, and recovers w
   await redis.stop();
   try {
     // A change while Redis is away leaves the mirror drain failing.
-    const created = await fetch(`${api.url}/1/streams`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(streamBody()),
-    });
-    expect(created.status).toBe(201);
+    expect((await createStream()).status).toBe(201);
 
     await healthUntil(worker, (h) => components(h).includes('jobs'), 'worker degraded');
     await healthUntil(api, (h) => components(h).includes('mirror'), 'api degraded');
@@ -123,6 +125,9 @@ it('answers fast and says why while Redis is frozen (its sockets open, nothing a
       await fastDegraded(app, 'redis', 'while Redis is frozen');
     }
     expect(components(await health(worker))).toContain('jobs');
+    // A change now makes the drain's pass wait on Redis: the mirror is behind, and said so.
+    expect((await createStream()).status).toBe(201);
+    await healthUntil(api, (h) => components(h).includes('mirror'), 'api says the mirror is behind');
   } finally {
     redis.resume();
   }

@@ -44,7 +44,7 @@ const DEGRADED_AFTER_INTERVALS = 4;
 export interface MirrorDrain {
   stop(): Promise<void>;
   drainNow(): Promise<number>;
-  /** Why the mirror is behind, once the drain has failed for a few intervals; null otherwise. */
+  /** Why the mirror is behind, once the drain has failed or hung for a few intervals; null otherwise. */
   problem(): string | null;
 }
 
@@ -52,7 +52,8 @@ export interface MirrorDrain {
  * The API's drain loop: drains the outbox while there is work, then waits `intervalMs`.
  * A Redis or PostgreSQL error leaves the marks for the next pass; it is logged at most
  * once every 10 s so an outage does not flood the log. `problem()` says, for
- * /healthcheck, why the mirror has been behind for more than a few intervals.
+ * /healthcheck, why the mirror has been behind for more than a few intervals (its passes
+ * failing, or one pass waiting that long).
  */
 export function startMirrorDrain(options: {
   pool: Pool;
@@ -67,6 +68,7 @@ export function startMirrorDrain(options: {
   let running: Promise<number> = Promise.resolve(0);
   let lastError = 0;
   let failing: { since: number; message: string } | null = null;
+  let passStarted: number | null = null;
 
   const drainNow = async (): Promise<number> => {
     let total = 0;
@@ -82,6 +84,7 @@ export function startMirrorDrain(options: {
   };
 
   const tick = () => {
+    passStarted = Date.now();
     running = drainNow().then(
       (copied) => {
         failing = null;
@@ -97,6 +100,7 @@ export function startMirrorDrain(options: {
       },
     );
     void running.then(() => {
+      passStarted = null;
       if (!stopped) timer = setTimeout(tick, options.intervalMs);
     });
   };
@@ -110,9 +114,14 @@ export function startMirrorDrain(options: {
     },
     drainNow,
     problem() {
-      if (!failing || Date.now() - failing.since < DEGRADED_AFTER_INTERVALS * options.intervalMs) return null;
-      const seconds = ((Date.now() - failing.since) / 1000).toFixed(1);
-      return `the streams-pending mirror drain has failed for ${seconds} s: ${failing.message}`;
+      const limit = DEGRADED_AFTER_INTERVALS * options.intervalMs;
+      const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+      if (failing && Date.now() - failing.since >= limit)
+        return `the streams-pending mirror drain has failed for ${seconds(failing.since)} s: ${failing.message}`;
+      // A pass that waits on a server that stopped answering never fails: it is behind all the same.
+      if (passStarted !== null && Date.now() - passStarted >= limit)
+        return `a streams-pending mirror drain pass has been running for ${seconds(passStarted)} s`;
+      return null;
     },
   };
 }

@@ -6,6 +6,7 @@ import type {
   FeedbackRepository,
   Logger,
   Metrics,
+  RedisConnection,
   ScheduledAutorestart,
   Shutdown,
 } from '@luna-streams/shared';
@@ -22,13 +23,12 @@ import {
   requireAdminToken,
   route,
 } from '@luna-streams/shared';
-import type { Redis } from 'ioredis';
 
 export interface WorkerDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   shutdown: Shutdown;
   background: BackgroundRepository;
   feedback: FeedbackRepository;

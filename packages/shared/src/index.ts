@@ -4,6 +4,7 @@ export * from './domain/autorestart';
 export * from './domain/status';
 export * from './domain/feedback';
 export * from './config';
+export * from './redis-target';
 export * from './log';
 export * from './store/database';
 export * from './store/db-errors';

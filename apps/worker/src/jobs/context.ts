@@ -1,6 +1,5 @@
-import type { BackgroundRepository, Config, Logger, Metrics, PendingJobData } from '@luna-streams/shared';
+import type { BackgroundRepository, Config, Logger, Metrics, PendingJobData, RedisConnection } from '@luna-streams/shared';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What every job handler may use. */
 export interface JobContext {
@@ -8,7 +7,7 @@ export interface JobContext {
   logger: Logger;
   background: BackgroundRepository;
   /** A connection for plain commands (the mirror sentinel). */
-  redis: Redis;
+  redis: RedisConnection;
   pendingQueue: Queue<PendingJobData>;
   metrics: Metrics;
 }

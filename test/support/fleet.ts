@@ -90,7 +90,8 @@ export function startFleet(options: FleetOptions): { events: AgentEvent[]; stop(
 /**
  * A stream was taken from an agent still current when that agent's keep-alive, sent after
  * another agent's take of the stream had been answered, was accepted (in_progress with its
- * version) while its own take came before that other take.
+ * version) while its own latest take came before that other take. (An autorestart keeps
+ * the version, so one agent may take the same stream at the same version again.)
  */
 export function takenFromCurrentAgent(events: AgentEvent[]): string[] {
   const byStream = new Map<string, AgentEvent[]>();
@@ -100,7 +101,8 @@ export function takenFromCurrentAgent(events: AgentEvent[]): string[] {
     const takes = list.filter((e): e is Extract<AgentEvent, { kind: 'taken' }> => e.kind === 'taken');
     for (const e of list) {
       if (e.kind !== 'answer' || e.answer.status !== 'in_progress' || e.answer.version !== e.version) continue;
-      const own = takes.filter((t) => t.agent === e.agent && t.at < e.sentAt).at(-1);
+      // An agent reports only after its take's answer arrived: in the same millisecond counts.
+      const own = takes.filter((t) => t.agent === e.agent && t.at <= e.sentAt).at(-1);
       if (!own) continue;
       const other = takes.find((t) => t.agent !== e.agent && t.at > own.at && t.at < e.sentAt);
       if (other) problems.push(`${stream}: ${other.agent} took it while ${e.agent} stayed current`);

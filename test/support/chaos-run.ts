@@ -28,7 +28,8 @@ export async function chaosRun(
   env: Record<string, string>,
   options: { streams: number; agents: number; runMs: number; fault?: { afterMs: number; run(): Promise<string> } },
 ): Promise<ChaosResult> {
-  const serviceEnv = { ...CHAOS_SERVICE_ENV, ...env };
+  // One prefix for every process (startApp would give each its own): the production one by default.
+  const serviceEnv = { ...CHAOS_SERVICE_ENV, REDIS_PREFIX: '{luna}', ...env };
   const apps: RunningApp[] = [];
   try {
     apps.push(await startApp('api', serviceEnv));

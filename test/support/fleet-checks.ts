@@ -69,14 +69,21 @@ export async function settleAndAudit(
       "SELECT stream_id::text FROM streams WHERE status = 'pending' ORDER BY 1",
     );
     const expected = JSON.stringify(pending.rows.map((r) => r.stream_id));
+    let seen = 'nothing yet';
     await eventually(
       async () => {
-        const jobs = await mirror.getJobs(['waiting', 'prioritized', 'delayed']).catch(() => null);
+        const jobs = await mirror.getJobs(['waiting', 'prioritized', 'delayed']).catch((error: Error) => {
+          seen = error.message;
+          return null;
+        });
+        if (jobs !== null) seen = `${jobs.length} jobs for ${pending.rows.length} pending streams`;
         return jobs !== null && JSON.stringify(jobs.map((j) => j.id).sort()) === expected;
       },
       20_000,
       'the mirror equal to the pending set',
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (last seen: ${seen})`);
+    });
     return audit;
   } finally {
     await mirror.close();

@@ -27,7 +27,7 @@ async function clusterEnv(prefix: string): Promise<Record<string, string>> {
 }
 
 it('runs the chaos fleet on a Cluster: no double assignment, every autorestart timer fired by BullMQ', async () => {
-  const result = await chaosRun(await clusterEnv('{luna-steady}'), { streams: 300, agents: 6, runMs: 10_000 });
+  const result = await chaosRun(await clusterEnv('{luna-steady}'), { streams: 240, agents: 5, runMs: 7000 });
   expect(verdict(result)).toEqual(PASSED);
   // No timer had to be replaced by reconcile: the delayed jobs ran on the Cluster.
   expect(lostTimers(result)).toEqual([]);
@@ -41,9 +41,9 @@ it('passes again while the master of the {luna} slot is killed and its replica t
   const result = await chaosRun(await clusterEnv('{luna}'), {
     streams: 300,
     agents: 6,
-    runMs: 14_000,
+    runMs: 11_000,
     fault: {
-      afterMs: 4000,
+      afterMs: 3000,
       async run() {
         const started = Date.now();
         await cluster.kill(master);

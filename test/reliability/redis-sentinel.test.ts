@@ -33,9 +33,9 @@ it('passes the chaos run across a forced SENTINEL FAILOVER, losing no autorestar
     {
       streams: 300,
       agents: 6,
-      runMs: 14_000,
+      runMs: 10_000,
       fault: {
-        afterMs: 5000,
+        afterMs: 4000,
         async run() {
           const started = Date.now();
           const after = await sentinel.failover();

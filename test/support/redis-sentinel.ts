@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { eventually, freePort } from './redis-server';
+import type { TestCertificates } from './redis-tls';
 
 // Redis with Sentinel, of the test's own: a master and a replica with a password, and 3
 // sentinels (redis-server --sentinel) watching them under the name `luna`, on free
-// loopback ports. `failover()` is the operator's SENTINEL FAILOVER.
+// loopback ports. `failover()` is the operator's SENTINEL FAILOVER. With `tls`, every
+// server and sentinel speaks only TLS, replication and the sentinels' checks included.
 
 export const SENTINEL_MASTER = 'luna';
 const PASSWORD = 'sentinel-test-pass';
@@ -23,11 +25,12 @@ export interface OwnSentinel {
   stop(): Promise<void>;
 }
 
-async function ask<T>(port: number, auth: boolean, ...args: string[]): Promise<T> {
+async function ask<T>(tls: TestCertificates | undefined, port: number, auth: boolean, ...args: string[]): Promise<T> {
   const client = new Redis({
     port,
     host: '127.0.0.1',
     ...(auth ? { password: PASSWORD } : {}),
+    ...(tls ? { tls: { ca: readFileSync(tls.caFile) } } : {}),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -41,21 +44,22 @@ async function ask<T>(port: number, auth: boolean, ...args: string[]): Promise<T
   }
 }
 
-export async function ownSentinel(): Promise<OwnSentinel> {
+export async function ownSentinel(options: { tls?: TestCertificates } = {}): Promise<OwnSentinel> {
+  const { tls } = options;
+  const listen = (port: number) =>
+    tls
+      ? ['--port', '0', '--tls-port', String(port), ...tls.serverArgs, '--tls-replication', 'yes']
+      : ['--port', String(port)];
   const dir = mkdtempSync(join(tmpdir(), 'luna-sentinel-'));
   const [master, replica, ...sentinelPorts] = await distinctPorts(5);
   const children: ChildProcess[] = [];
   const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const auth = ['--requirepass', PASSWORD, '--masterauth', PASSWORD];
-  children.push(spawn('redis-server', ['--port', String(master!), ...common, ...auth], { stdio: 'ignore' }));
+  children.push(spawn('redis-server', [...listen(master!), ...common, ...auth], { stdio: 'ignore' }));
   children.push(
-    spawn(
-      'redis-server',
-      ['--port', String(replica!), ...common, ...auth, '--replicaof', '127.0.0.1', String(master!)],
-      {
-        stdio: 'ignore',
-      },
-    ),
+    spawn('redis-server', [...listen(replica!), ...common, ...auth, '--replicaof', '127.0.0.1', String(master!)], {
+      stdio: 'ignore',
+    }),
   );
   for (const port of sentinelPorts) {
     // A sentinel rewrites its configuration file, so each has one of its own.
@@ -63,7 +67,11 @@ export async function ownSentinel(): Promise<OwnSentinel> {
     writeFileSync(
       file,
       [
-        `port ${port}`,
+        // The same listening options as the servers', one per line.
+        ...listen(port)
+          .join(' ')
+          .split(' --')
+          .map((option) => option.replace(/^--/, '')),
         'bind 127.0.0.1',
         `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${master} 2`,
         `sentinel auth-pass ${SENTINEL_MASTER} ${PASSWORD}`,
@@ -85,7 +93,7 @@ export async function ownSentinel(): Promise<OwnSentinel> {
     );
     rmSync(dir, { recursive: true, force: true });
   };
-  const sentinelAsk = <T>(port: number, ...args: string[]) => ask<T>(port, false, ...args);
+  const sentinelAsk = <T>(port: number, ...args: string[]) => ask<T>(tls, port, false, ...args);
   const masterPort = async () => {
     const [, port] = await sentinelAsk<[string, string]>(
       sentinelPorts[0]!,
@@ -100,7 +108,7 @@ export async function ownSentinel(): Promise<OwnSentinel> {
     // The replica has synced, and every sentinel knows the replica and the other sentinels.
     await eventually(
       async () =>
-        ((await ask<string>(replica!, true, 'INFO', 'replication').catch(() => '')) ?? '').includes(
+        ((await ask<string>(tls, replica!, true, 'INFO', 'replication').catch(() => '')) ?? '').includes(
           'master_link_status:up',
         ),
       20_000,
@@ -134,7 +142,7 @@ export async function ownSentinel(): Promise<OwnSentinel> {
         async () => {
           after = await masterPort();
           if (after === before) return false;
-          const role = await ask<string>(after, true, 'INFO', 'replication').catch(() => '');
+          const role = await ask<string>(tls, after, true, 'INFO', 'replication').catch(() => '');
           return role.includes('role:master');
         },
         30_000,

@@ -35,6 +35,7 @@ interface RedisSettings {
   REDIS_PASSWORD?: string | undefined;
   REDIS_TLS: boolean;
   REDIS_TLS_CA_FILE?: string | undefined;
+  REDIS_PREFIX: string;
 }
 
 const MODES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const;
@@ -72,6 +73,9 @@ export function redisTarget(s: RedisSettings, ctx: z.RefinementCtx): RedisTarget
   };
   if (s.REDIS_CLUSTER_NODES !== undefined) {
     if (s.REDIS_SENTINEL_MASTER !== undefined) return fail('REDIS_SENTINEL_MASTER', 'needs REDIS_SENTINELS');
+    // BullMQ's scripts touch several keys of a queue at once: on a Cluster they must share a slot.
+    if (!/\{[^}]+\}/.test(s.REDIS_PREFIX))
+      return fail('REDIS_PREFIX', 'must be hash-tagged ({...}) on a Redis Cluster');
     return { mode: 'cluster', nodes: s.REDIS_CLUSTER_NODES, ...common };
   }
   if (s.REDIS_SENTINEL_MASTER === undefined) {

@@ -105,6 +105,10 @@ describe('Redis settings', () => {
       /^Environment variable REDIS_TLS_CA_FILE is invalid: expected a readable file/,
     ],
     [{ REDIS_CLUSTER_NODES: 'a:1', REDIS_TLS: 'yes' }, /^Environment variable REDIS_TLS is invalid/],
+    [
+      { REDIS_CLUSTER_NODES: 'a:1', REDIS_PREFIX: 'luna' },
+      /^Environment variable REDIS_PREFIX is invalid: must be hash-tagged/,
+    ],
   ])('refuses %p with one line naming the variable', (env, message) => {
     const line = refusal(env as Record<string, string>);
     expect(line).toMatch(message);

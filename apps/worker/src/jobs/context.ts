@@ -1,4 +1,11 @@
-import type { BackgroundRepository, Config, Logger, Metrics, PendingJobData, RedisConnection } from '@luna-streams/shared';
+import type {
+  BackgroundRepository,
+  Config,
+  Logger,
+  Metrics,
+  PendingJobData,
+  RedisConnection,
+} from '@luna-streams/shared';
 import type { Job, Queue } from 'bullmq';
 
 /** What every job handler may use. */

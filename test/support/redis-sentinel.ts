@@ -61,27 +61,6 @@ export async function ownSentinel(options: { tls?: TestCertificates } = {}): Pro
       stdio: 'ignore',
     }),
   );
-  for (const port of sentinelPorts) {
-    // A sentinel rewrites its configuration file, so each has one of its own.
-    const file = join(dir, `sentinel-${port}.conf`);
-    writeFileSync(
-      file,
-      [
-        // The same listening options as the servers', one per line.
-        ...listen(port)
-          .join(' ')
-          .split(' --')
-          .map((option) => option.replace(/^--/, '')),
-        'bind 127.0.0.1',
-        `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${master} 2`,
-        `sentinel auth-pass ${SENTINEL_MASTER} ${PASSWORD}`,
-        `sentinel down-after-milliseconds ${SENTINEL_MASTER} 2000`,
-        `sentinel failover-timeout ${SENTINEL_MASTER} 10000`,
-        '',
-      ].join('\n'),
-    );
-    children.push(spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' }));
-  }
   const stop = async () => {
     await Promise.all(
       children.map((child) => {
@@ -105,7 +84,7 @@ export async function ownSentinel(options: { tls?: TestCertificates } = {}): Pro
   };
 
   try {
-    // The replica has synced, and every sentinel knows the replica and the other sentinels.
+    // The replica has synced, and every sentinel knows it and the other sentinels.
     await eventually(
       async () =>
         ((await ask<string>(tls, replica!, true, 'INFO', 'replication').catch(() => '')) ?? '').includes(
@@ -114,6 +93,28 @@ export async function ownSentinel(options: { tls?: TestCertificates } = {}): Pro
       20_000,
       'the replica in sync',
     );
+    // Started once the replica is in sync, the sentinels see it in their first INFO of the master.
+    for (const port of sentinelPorts) {
+      // A sentinel rewrites its configuration file, so each has one of its own.
+      const file = join(dir, `sentinel-${port}.conf`);
+      writeFileSync(
+        file,
+        [
+          // The same listening options as the servers', one per line.
+          ...listen(port)
+            .join(' ')
+            .split(' --')
+            .map((option) => option.replace(/^--/, '')),
+          'bind 127.0.0.1',
+          `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${master} 2`,
+          `sentinel auth-pass ${SENTINEL_MASTER} ${PASSWORD}`,
+          `sentinel down-after-milliseconds ${SENTINEL_MASTER} 2000`,
+          `sentinel failover-timeout ${SENTINEL_MASTER} 10000`,
+          '',
+        ].join('\n'),
+      );
+      children.push(spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' }));
+    }
     for (const port of sentinelPorts) {
       await eventually(
         async () => {

@@ -1,7 +1,7 @@
 import { chaosRun, lostTimers, PASSED, verdict } from '../support/chaos-run';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ownCluster, type OwnCluster } from '../support/redis-cluster';
-import { eventually } from '../support/redis-server';
+import { eventually } from '../support/wait';
 
 // The service on a Redis Cluster of the test's own (3 masters, 3 replicas), reached
 // through REDIS_CLUSTER_NODES: the reference agents' chaos run passes its end checks

@@ -2,7 +2,7 @@ import { createRedis, closeRedis, parseConfig } from '../../packages/shared/src'
 import { chaosRun, PASSED, verdict } from '../support/chaos-run';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ownCluster } from '../support/redis-cluster';
-import { eventually } from '../support/redis-server';
+import { eventually } from '../support/wait';
 import { ownSentinel, SENTINEL_MASTER } from '../support/redis-sentinel';
 import { makeCertificates, ownTlsRedis, type OwnTlsRedis } from '../support/redis-tls';
 

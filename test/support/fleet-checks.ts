@@ -9,7 +9,7 @@ import {
 } from '../../packages/shared/src';
 import type { FleetTotals } from './fleet';
 import { takenFromCurrentAgent } from './fleet';
-import { eventually } from './redis-server';
+import { eventually } from './wait';
 
 // The end checks of a chaos run, once the fleet has stopped: the service settles (lost
 // handlers back to pending, every due failure restarted), every stream ends pending or

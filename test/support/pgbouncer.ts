@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ADMIN_DATABASE_URL } from './env';
-import { eventually, freePort } from './redis-server';
+import { freePort } from './redis-server';
+import { eventually } from './wait';
 
 // Debian's pgbouncer of a test's own, on a free loopback port, in front of the tests'
 // PostgreSQL (ADMIN_DATABASE_URL's server and credentials), in the pool mode asked for.

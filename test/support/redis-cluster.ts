@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { eventually, freePort } from './redis-server';
+import { freePort } from './redis-server';
+import { eventually } from './wait';
 import type { TestCertificates } from './redis-tls';
 
 // A Redis Cluster of the test's own: 3 masters and 3 replicas (redis-server

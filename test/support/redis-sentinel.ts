@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { eventually, freePort } from './redis-server';
+import { freePort } from './redis-server';
+import { eventually } from './wait';
 import type { TestCertificates } from './redis-tls';
 
 // Redis with Sentinel, of the test's own: a master and a replica with a password, and 3

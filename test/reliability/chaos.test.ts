@@ -12,8 +12,9 @@ import { databaseTime, eventually, jobRunAfter } from '../support/wait';
 // restarted empty, PostgreSQL is restarted, and one of two workers is SIGKILLed. The
 // service runs as real processes on a PostgreSQL and a redis-server of this test's own.
 // At the end: every stream in a state the status rules allow, every log sequence allowed
-// by them, no stream taken from an agent that was still current, every due autorestart
-// made exactly once, and the pending mirror equal to PostgreSQL's pending set.
+// by them, no version handed out by two takes of one stream, no stream taken from an
+// agent that was still current, every due autorestart made exactly once, and the pending
+// mirror equal to PostgreSQL's pending set.
 
 const STREAMS = 2000;
 const AGENTS = 20;

@@ -13,8 +13,8 @@ import { eventually } from './wait';
 
 // The end checks of a chaos run, once the fleet has stopped: the service settles (lost
 // handlers back to pending, every due failure restarted), every stream ends pending or
-// done, every log sequence follows the status rules, every failure was restarted exactly
-// once, no stream was handed to a second agent while the first was current, and the
+// done, every log sequence follows the status rules, no version was handed out by two
+// takes, every failure was restarted exactly once, no stream was handed to a second agent while the first was current, and the
 // pending mirror in Redis equals PostgreSQL's pending set.
 
 export interface Audit {
@@ -106,7 +106,13 @@ function auditLogs(
     const chain = byStream.get(s.stream_id) ?? [];
     let previous: { status: Place; version: number } = { status: 'absent', version: 1 };
     let attemptsSinceDone = 0;
+    const takenVersions = new Set<number>();
     chain.forEach((entry, i) => {
+      // A take logs in_progress with the version it hands out: no two takes share one.
+      if (entry.status === 'in_progress') {
+        if (takenVersions.has(entry.version)) broken.push(`${s.stream_id}: version ${entry.version} taken twice`);
+        takenVersions.add(entry.version);
+      }
       if (!allowed(previous.status, entry.status) || entry.version < previous.version) {
         broken.push(`${s.stream_id}: ${previous.status}/${previous.version} → ${entry.status}/${entry.version}`);
       }

@@ -90,8 +90,7 @@ export function startFleet(options: FleetOptions): { events: AgentEvent[]; stop(
 /**
  * A stream was taken from an agent still current when that agent's keep-alive, sent after
  * another agent's take of the stream had been answered, was accepted (in_progress with its
- * version) while its own latest take came before that other take. (An autorestart keeps
- * the version, so one agent may take the same stream at the same version again.)
+ * version) while its own latest take came before that other take.
  */
 export function takenFromCurrentAgent(events: AgentEvent[]): string[] {
   const byStream = new Map<string, AgentEvent[]>();

@@ -1,9 +1,9 @@
 import express from 'express';
 import type {
-  BackgroundRepository,
   Config,
   Database,
   FeedbackRepository,
+  JobRunsRepository,
   Logger,
   Metrics,
   RedisConnection,
@@ -30,7 +30,7 @@ export interface WorkerDeps {
   db: Database;
   redis: RedisConnection;
   shutdown: Shutdown;
-  background: BackgroundRepository;
+  jobRuns: JobRunsRepository;
   feedback: FeedbackRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   metrics: Metrics;
@@ -55,7 +55,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
       // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
       details: async () => ({
         jobs: Object.fromEntries(
-          (await deps.background.jobRuns()).map((run) => [
+          (await deps.jobRuns.jobRuns()).map((run) => [
             run.job,
             {
               last_started_at: run.last_started_at.toISOString(),

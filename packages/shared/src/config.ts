@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { redisTarget } from './redis-target';
 
-// Settings come from the environment, parsed once at start by each app (STYLE.md):
+// Settings come from the environment, parsed once at start by each app (docs/dev/conventions.md):
 // nothing else reads process.env. A bad value stops the process with one line that
 // names the variable. README's settings table lists the same names and defaults.
 

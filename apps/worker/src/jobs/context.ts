@@ -1,8 +1,12 @@
 import type {
-  BackgroundRepository,
+  AutorestartRepository,
   Config,
+  HandlerLostRepository,
+  JobRunsRepository,
   Logger,
+  LogRetentionRepository,
   Metrics,
+  MirrorMarksRepository,
   PendingJobData,
   RedisConnection,
 } from '@luna-streams/shared';
@@ -12,7 +16,12 @@ import type { Job, Queue } from 'bullmq';
 export interface JobContext {
   config: Config;
   logger: Logger;
-  background: BackgroundRepository;
+  /** One repository per job: the sweep, autorestart (timer and safety net), retention, runs, mirror marks. */
+  lostHandlers: HandlerLostRepository;
+  autorestarts: AutorestartRepository;
+  logRetention: LogRetentionRepository;
+  jobRuns: JobRunsRepository;
+  mirrorMarks: MirrorMarksRepository;
   /** A connection for plain commands (the mirror sentinel). */
   redis: RedisConnection;
   pendingQueue: Queue<PendingJobData>;

@@ -9,7 +9,7 @@ export type RedisConnection = Redis | Cluster;
 export type RedisRole = 'request' | 'worker';
 
 /**
- * The one place where the service opens a Redis connection (STACK-NOTES.md, BullMQ):
+ * The one place where the service opens a Redis connection (docs/dev/conventions.md, BullMQ):
  * connections on request paths fail fast while Redis is away (no offline queue, one
  * retry); BullMQ workers need maxRetriesPerRequest null (their blocking connection is a
  * duplicate of this one); every connection gets an error listener, since an unhandled

@@ -8,6 +8,7 @@ import type {
   Logger,
   Metrics,
   MirrorDrain,
+  RedisConnection,
   RedisWatch,
   Shutdown,
   StreamChangesRepository,
@@ -15,14 +16,13 @@ import type {
   StreamsRepository,
 } from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
 export interface ApiDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   /** Whether `redis` reaches Redis, kept current in the background for /healthcheck. */
   redisWatch: RedisWatch;
   streams: StreamsRepository;

@@ -6,6 +6,7 @@ import type {
   JobRunsRepository,
   Logger,
   Metrics,
+  RedisConnection,
   RedisWatch,
   ScheduledAutorestart,
   Shutdown,
@@ -24,7 +25,6 @@ import {
   requireAdminToken,
   route,
 } from '@luna-streams/shared';
-import type { Redis } from 'ioredis';
 import { jobsDegraded, jobsDetails } from './jobs-health';
 import type { JobsRunner } from './jobs-runner';
 
@@ -32,7 +32,7 @@ export interface WorkerDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   /** Whether `redis` reaches Redis, kept current in the background for /healthcheck. */
   redisWatch: RedisWatch;
   /** The background jobs, on a copy with the `jobs` role. */

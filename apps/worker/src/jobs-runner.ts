@@ -74,7 +74,7 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
     return run.finally(() => inFlight.delete(run));
   };
 
-  const connection = createRedis(config.REDIS_URL, { role: 'worker', logger });
+  const connection = createRedis(config.redis, { role: 'worker', logger });
   const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
   worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
   worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));

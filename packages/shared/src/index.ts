@@ -5,6 +5,7 @@ export * from './domain/status';
 export * from './domain/feedback';
 export * from './domain/moves';
 export * from './config';
+export * from './redis-target';
 export * from './log';
 export * from './store/database';
 export * from './store/db-errors';

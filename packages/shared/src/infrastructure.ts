@@ -17,7 +17,7 @@ export function connectInfrastructure(config: Config, logger: Logger) {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     logger,
   });
-  const redis = createRedis(config.REDIS_URL, { role: 'request', logger });
+  const redis = createRedis(config.redis, { role: 'request', logger });
   const pendingQueue = createPendingQueue(redis, config.REDIS_PREFIX);
   const jobsQueue = createJobsQueue(redis, config.REDIS_PREFIX);
   for (const queue of [pendingQueue, jobsQueue]) {

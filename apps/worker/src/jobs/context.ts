@@ -8,9 +8,9 @@ import type {
   Metrics,
   MirrorMarksRepository,
   PendingJobData,
+  RedisConnection,
 } from '@luna-streams/shared';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What every job handler may use. */
 export interface JobContext {
@@ -23,7 +23,7 @@ export interface JobContext {
   jobRuns: JobRunsRepository;
   mirrorMarks: MirrorMarksRepository;
   /** A connection for plain commands (the mirror sentinel). */
-  redis: Redis;
+  redis: RedisConnection;
   pendingQueue: Queue<PendingJobData>;
   metrics: Metrics;
 }

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from './redis';
 
 export interface RedisState {
   up: boolean;
@@ -23,7 +23,7 @@ const STATUS_EVENTS = ['ready', 'close', 'reconnecting', 'end'] as const;
  * answering on a live socket) also counts as down. Uses only what Redis and Cluster share.
  */
 export function watchRedis(
-  connection: Redis | Cluster,
+  connection: RedisConnection,
   options: { intervalMs?: number; timeoutMs?: number } = {},
 ): RedisWatch {
   const intervalMs = options.intervalMs ?? 1000;

@@ -50,7 +50,8 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   const router = express.Router();
   route(router, '/healthcheck', {
     get: healthcheck({
-      pool: deps.db.pool,
+      // Its own connection: a busy feedback pool must not take a healthy copy out of rotation.
+      pool: deps.db.healthPool,
       redis: deps.redis,
       // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
       details: async () => ({

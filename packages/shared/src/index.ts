@@ -6,6 +6,7 @@ export * from './domain/feedback';
 export * from './config';
 export * from './log';
 export * from './store/database';
+export * from './store/bounded-pool';
 export * from './store/db-errors';
 export * from './store/migrator';
 export * from './store/streams.repository';

@@ -21,6 +21,7 @@ import {
   requestLog,
   requireAdminToken,
   route,
+  shedLoad,
 } from '@luna-streams/shared';
 import type { Redis } from 'ioredis';
 
@@ -46,6 +47,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
   app.use(deps.shutdown.connectionClose());
+  app.use('/1/streams/feedback', shedLoad(deps.db.pool));
   app.use(jsonBody());
   const router = express.Router();
   route(router, '/healthcheck', {

@@ -33,4 +33,5 @@ export * from './http/request-id';
 export * from './http/request-log';
 export * from './http/routes';
 export * from './http/shutdown';
+export * from './http/shed-load';
 export * from './infrastructure';

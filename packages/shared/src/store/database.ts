@@ -67,6 +67,7 @@ function guard(pool: pg.Pool, logger: Logger | undefined): void {
 // early instead of queueing without bound (bounded-pool.ts), and an idle client's error
 // must be logged instead of killing the process.
 export function createDatabase(options: DatabaseOptions): Database {
+  const waitTimeoutMs = options.waitTimeoutMs ?? 2000;
   const healthPool = new pg.Pool({
     connectionString: options.url,
     max: 1,
@@ -82,7 +83,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     max: options.poolSize,
     maxWaiting: options.maxWaiting ?? 100,
     databaseAnswers: databaseProbe(healthPool),
-    connectionTimeoutMillis: options.waitTimeoutMs ?? 2000,
+    connectionTimeoutMillis: waitTimeoutMs,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs,
     // Client-side bound for a server that stops answering mid-query.
@@ -93,7 +94,8 @@ export function createDatabase(options: DatabaseOptions): Database {
   guard(healthPool, options.logger);
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
-    transactionOptions: { maxWait: 2000, timeout: 5000 },
+    // The pool's own wait ends first, so a busy pool is named as such (bounded-pool.ts).
+    transactionOptions: { maxWait: waitTimeoutMs + 1000, timeout: 5000 },
   });
   let closed = false;
   return {

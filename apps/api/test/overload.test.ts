@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pg from 'pg';
-import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
+import request from 'supertest';
+import { createAndTake, createStream, startTestApi, type TestApi } from '../../../test/support/api';
 import { eventually } from '../../../test/support/redis-server';
+import { startTestWorker } from '../../../test/support/worker';
 
 // Overload is not an outage (issue 19): with every pool connection busy on slow list
 // requests, the API refuses what it cannot queue at once, answers a request that waited
@@ -105,4 +107,32 @@ it('answers overload (503, code 3, Retry-After) instead of code 2, and health st
   expect(health.filter((h) => h.status !== 200 || h.ms >= 1000)).toEqual([]);
   // The statements that held the pool's connections finish once the lock is gone.
   expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(1);
+});
+
+it("shares the mechanism on the worker's feedback endpoint, and the worker's health stays 200", async () => {
+  const worker = startTestWorker(api, { WORKER_ROLES: 'http', DB_POOL_SIZE: '1', DB_POOL_MAX_WAITING: '0' });
+  const [id] = await createAndTake(api, 1);
+  const feedback = { streams: [{ stream_id: id, status: 'in_progress', version: 1 }] };
+  await admin.query('BEGIN');
+  await admin.query('LOCK TABLE streams IN ACCESS EXCLUSIVE MODE');
+  try {
+    // The worker's one connection waits on the lock; the next feedback finds no room to wait.
+    const holding = request(worker.app)
+      .post('/1/streams/feedback')
+      .send(feedback)
+      .then((res) => res.status);
+    await eventually(async () => (await blockedStatements()) >= 1, 20_000, 'the feedback statement to wait');
+    const refused = await request(worker.app).post('/1/streams/feedback').send(feedback);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error_code).toBe(3);
+    expect(refused.headers['retry-after']).toBe('1');
+    const started = Date.now();
+    await request(worker.app).get('/healthcheck').expect(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await admin.query('COMMIT');
+    expect(await holding).toBe(200);
+  } finally {
+    await admin.query('ROLLBACK').catch(() => undefined);
+    await worker.shutdown.run('test');
+  }
 });

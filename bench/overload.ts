@@ -169,6 +169,7 @@ async function main(): Promise<void> {
       process.stdout.write(`answers: ${JSON.stringify(totals.answers)}; socket errors ${totals.errors}\n`);
       const slow = loaded.filter((p) => p.status !== 200 || p.ms >= 1000);
       process.stdout.write(`health polls not 200 within 1 s: ${JSON.stringify(slow)}\n`);
+      if (slow.length > 0) process.stdout.write(`the API's last output:\n${app.output().slice(-3000)}\n`);
       report('overload', figures(idle, loaded, totals), {
         streams: STREAMS,
         clients: CLIENTS,

@@ -110,27 +110,35 @@ it('answers overload (503, code 3, Retry-After) instead of code 2, and health st
 });
 
 it("shares the mechanism on the worker's feedback endpoint, and the worker's health stays 200", async () => {
-  const worker = startTestWorker(api, { WORKER_ROLES: 'http', DB_POOL_SIZE: '1', DB_POOL_MAX_WAITING: '0' });
+  const worker = startTestWorker(api, { WORKER_ROLES: 'http', DB_POOL_SIZE: '1', DB_POOL_MAX_WAITING: '1' });
   const [id] = await createAndTake(api, 1);
   const feedback = { streams: [{ stream_id: id, status: 'in_progress', version: 1 }] };
+  const post = () =>
+    request(worker.app)
+      .post('/1/streams/feedback')
+      .send(feedback)
+      .then((res) => res);
   await admin.query('BEGIN');
   await admin.query('LOCK TABLE streams IN ACCESS EXCLUSIVE MODE');
   try {
-    // The worker's one connection waits on the lock; the next feedback finds no room to wait.
-    const holding = request(worker.app)
-      .post('/1/streams/feedback')
-      .send(feedback)
-      .then((res) => res.status);
+    // The worker's one connection waits on the lock.
+    const holding = post();
     await eventually(async () => (await blockedStatements()) >= 1, 20_000, 'the feedback statement to wait');
-    const refused = await request(worker.app).post('/1/streams/feedback').send(feedback);
+    // Health, with the job listing, on its own connection: not behind the busy one.
+    const started = Date.now();
+    const health = await request(worker.app).get('/healthcheck').expect(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(health.body.jobs).toBeDefined();
+    // One feedback may wait for the connection; the next finds no room and is refused at once.
+    const waiting = post();
+    await eventually(async () => worker.deps.db.pool.waitingCount >= 1, 20_000, 'a feedback to wait');
+    const refused = await post();
     expect(refused.status).toBe(503);
     expect(refused.body.error_code).toBe(3);
     expect(refused.headers['retry-after']).toBe('1');
-    const started = Date.now();
-    await request(worker.app).get('/healthcheck').expect(200);
-    expect(Date.now() - started).toBeLessThan(1000);
     await admin.query('COMMIT');
-    expect(await holding).toBe(200);
+    expect((await holding).status).toBe(200);
+    expect((await waiting).status).toBe(200);
   } finally {
     await admin.query('ROLLBACK').catch(() => undefined);
     await worker.shutdown.run('test');

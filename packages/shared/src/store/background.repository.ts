@@ -191,7 +191,8 @@ export function createBackgroundRepository(db: Database) {
     async jobRuns(): Promise<
       { job: string; last_started_at: Date; last_finished_at: Date | null; last_error: string | null }[]
     > {
-      const { rows } = await db.pool.query(
+      // For the worker's /healthcheck: on the health connection, never behind busy feedback.
+      const { rows } = await db.healthPool.query(
         'SELECT job, last_started_at, last_finished_at, last_error FROM job_runs ORDER BY job',
       );
       return rows;

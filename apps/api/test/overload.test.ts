@@ -9,11 +9,13 @@ import { startTestWorker } from '../../../test/support/worker';
 // Overload is not an outage (issue 19): with every pool connection busy on slow list
 // requests, the API refuses what it cannot queue at once, answers a request that waited
 // too long with the overload error (503, code 3, Retry-After), never with code 2, and
-// /healthcheck keeps answering 200 within 1 s on a connection of its own.
+// /healthcheck keeps answering 200 on a connection of its own, never waiting for the pool
+// (bench/overload.ts measures it against 1 s under 200 clients). Margins are the wait
+// timeout: what waited for a connection takes at least that long, what did not takes less.
 
 const POOL = 2;
 const MAX_WAITING = 8;
-const WAIT_TIMEOUT_MS = 1500;
+const WAIT_TIMEOUT_MS = 3000;
 const REQUESTS = 40;
 
 let api: TestApi;
@@ -68,7 +70,7 @@ async function blockedStatements(): Promise<number> {
   return rows[0]!.n;
 }
 
-it('answers overload (503, code 3, Retry-After) instead of code 2, and health stays 200 within 1 s', async () => {
+it('answers overload (503, code 3, Retry-After) instead of code 2, and health stays 200 without waiting for the pool', async () => {
   // The lock makes every list statement slow, while the database itself answers at once.
   await admin.query('BEGIN');
   await admin.query('LOCK TABLE streams IN ACCESS EXCLUSIVE MODE');
@@ -104,13 +106,18 @@ it('answers overload (503, code 3, Retry-After) instead of code 2, and health st
   expect(overload.filter((a) => a.ms < WAIT_TIMEOUT_MS).length).toBeGreaterThanOrEqual(REQUESTS - POOL - MAX_WAITING);
   // The health check never waited for the busy pool.
   expect(health.length).toBeGreaterThanOrEqual(3);
-  expect(health.filter((h) => h.status !== 200 || h.ms >= 1000)).toEqual([]);
+  expect(health.filter((h) => h.status !== 200 || h.ms >= WAIT_TIMEOUT_MS)).toEqual([]);
   // The statements that held the pool's connections finish once the lock is gone.
   expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(1);
 });
 
 it("shares the mechanism on the worker's feedback endpoint, and the worker's health stays 200", async () => {
-  const worker = startTestWorker(api, { WORKER_ROLES: 'http', DB_POOL_SIZE: '1', DB_POOL_MAX_WAITING: '1' });
+  const worker = startTestWorker(api, {
+    WORKER_ROLES: 'http',
+    DB_POOL_SIZE: '1',
+    DB_POOL_MAX_WAITING: '1',
+    DB_POOL_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
+  });
   const [id] = await createAndTake(api, 1);
   const feedback = { streams: [{ stream_id: id, status: 'in_progress', version: 1 }] };
   const post = () =>
@@ -124,10 +131,11 @@ it("shares the mechanism on the worker's feedback endpoint, and the worker's hea
     // The worker's one connection waits on the lock.
     const holding = post();
     await eventually(async () => (await blockedStatements()) >= 1, 20_000, 'the feedback statement to wait');
-    // Health, with the job listing, on its own connection: not behind the busy one.
+    // Health, with the job listing, on its own connection: not behind the busy one (the
+    // listing would be left out after a refused wait).
     const started = Date.now();
     const health = await request(worker.app).get('/healthcheck').expect(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(WAIT_TIMEOUT_MS);
     expect(health.body.jobs).toBeDefined();
     // One feedback may wait for the connection; the next finds no room and is refused at once.
     const waiting = post();

@@ -32,6 +32,8 @@ interface LoadTotals {
 async function runLoad(url: string): Promise<void> {
   const answers: Record<string, number> = {};
   let withoutRetryAfter = 0;
+  // The parent counts health polls from here, not from this process's start-up.
+  process.stdout.write('started\n');
   const result = await autocannon({
     url,
     connections: CLIENTS,
@@ -94,21 +96,26 @@ function p99(polls: Poll[]): number {
 }
 
 /** Starts the load in a child process; resolves with its totals when it ends. */
-function startLoad(url: string): { done: () => boolean; totals: Promise<LoadTotals> } {
+function startLoad(url: string): { started: Promise<void>; done: () => boolean; totals: Promise<LoadTotals> } {
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', __filename, 'load', url], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   let finished = false;
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  let began: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (began = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.startsWith('started\n')) began();
+  });
   const totals = new Promise<LoadTotals>((resolve, reject) =>
     child.on('exit', (code) => {
       finished = true;
-      if (code === 0) resolve(JSON.parse(out) as LoadTotals);
+      if (code === 0) resolve(JSON.parse(out.slice('started\n'.length)) as LoadTotals);
       else reject(new Error(`the load generator exited with ${code ?? 'a signal'}`));
     }),
   );
-  return { done: () => finished, totals };
+  return { started, done: () => finished, totals };
 }
 
 function figures(idle: Poll[], loaded: Poll[], load: LoadTotals): Figure[] {
@@ -164,6 +171,7 @@ async function main(): Promise<void> {
       const idle = await pollHealth(app.url, () => Date.now() > idleUntil);
       process.stdout.write(`${CLIENTS} clients on ${HEAVY} for ${SECONDS} s, /healthcheck every ${POLL_EVERY_MS} ms\n`);
       const load = startLoad(app.url + HEAVY);
+      await load.started;
       const loaded = await pollHealth(app.url, load.done);
       const totals = await load.totals;
       process.stdout.write(`answers: ${JSON.stringify(totals.answers)}; socket errors ${totals.errors}\n`);

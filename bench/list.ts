@@ -1,7 +1,16 @@
 import pg from 'pg';
 import { STREAM_COLUMNS } from '../packages/shared/src/store/stream-sql';
-import { seedListStreams } from './list-seed';
-import { freshDatabase, latencyClient, report, startService, time, waitForMirror, type Figure } from './support';
+import { seedLogs, seedStreams } from '../test/support/seed';
+import {
+  analyze,
+  freshDatabase,
+  latencyClient,
+  report,
+  startService,
+  time,
+  waitForMirror,
+  type Figure,
+} from './support';
 
 // GET /1/streams first page (with and without filters) and GET /1/streams/count over
 // 100,000 streams, from the API in a process of its own, each next to the same SQL sent
@@ -9,12 +18,25 @@ import { freshDatabase, latencyClient, report, startService, time, waitForMirror
 // Target: the first page under 20 ms (issue: foundation, acceptance 4).
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 100_000);
+const ACCOUNTS = 10;
+
+/** 10 accounts, names cam-0..999, three statuses, one log row per stream. */
+async function seed(url: string): Promise<void> {
+  await seedStreams(url, STREAMS, {
+    accounts: ACCOUNTS,
+    names: 1000,
+    status: ['pending', 'pause', 'done'],
+    returnIds: false,
+  });
+  await seedLogs(url);
+  await analyze(url);
+}
 
 async function main(): Promise<void> {
   const db = await freshDatabase();
   try {
     process.stdout.write(`seeding ${STREAMS} streams...\n`);
-    await seedListStreams(db.url, STREAMS);
+    await seed(db.url);
     const app = await startService('api', db.url);
     const direct = new pg.Pool({ connectionString: db.url, max: 2 });
     const client = latencyClient(app.url);

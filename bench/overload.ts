@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { seedListStreams } from './list-seed';
-import { freshDatabase, report, startService, waitForMirror, type Figure } from './support';
+import { seedStreams } from '../test/support/seed';
+import { analyze, freshDatabase, report, startService, waitForMirror, type Figure } from './support';
 
 // Overload is not an outage (issue 19): 200 clients of heavy list requests (pages of 100
 // whole streams, 164 KB of JSON each, out of 100,000) for 20 s against the API as it ships
@@ -163,7 +163,14 @@ async function main(): Promise<void> {
   const db = await freshDatabase();
   try {
     process.stdout.write(`seeding ${STREAMS} streams...\n`);
-    await seedListStreams(db.url, STREAMS);
+    // The list benchmark's streams: 10 accounts, names cam-0..999, three statuses.
+    await seedStreams(db.url, STREAMS, {
+      accounts: 10,
+      names: 1000,
+      status: ['pending', 'pause', 'done'],
+      returnIds: false,
+    });
+    await analyze(db.url);
     const app = await startService('api', db.url);
     try {
       await waitForMirror(db.url);

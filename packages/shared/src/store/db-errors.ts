@@ -1,8 +1,8 @@
 import { errors, LunaError } from '../contract/errors';
 
 // Translates what PostgreSQL, pg and Prisma throw into the Luna error model, so nothing
-// above the store sees a database error (STYLE.md). An outage or timeout becomes 503/2;
-// a busy pool while the database answers becomes 503/3 (bounded-pool.ts).
+// above the store sees a database error (docs/dev/conventions.md). An outage or timeout
+// becomes 503/2; a busy pool while the database answers becomes 503/3 (bounded-pool.ts).
 
 const UNAVAILABLE_KINDS = new Set([
   'DatabaseNotReachable',

@@ -22,6 +22,8 @@ describe('parseConfig', () => {
       AUTORESTART_RESET_AFTER: 3600,
       WORKER_ROLES: ['http', 'jobs'],
       SWEEP_BATCH_SIZE: 1000,
+      REDIS_TLS: false,
+      redis: { mode: 'single', url: required.REDIS_URL },
     });
   });
 
@@ -38,7 +40,7 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^Environment variable LOG_LEVEL is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /^Environment variable DATABASE_URL is invalid/],
     [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
-    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
+    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required \(or REDIS_CLUSTER_NODES/],
     [{ WORKER_ROLES: 'http,cron' }, /^Environment variable WORKER_ROLES is invalid/],
     [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],
     [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import pg from 'pg';
 import request from 'supertest';
 import { createAndTake, createStream, startTestApi, type TestApi } from '../../../test/support/api';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker } from '../../../test/support/worker';
 
 // Overload is not an outage (issue 19): with every pool connection busy on slow list

@@ -24,6 +24,7 @@ import {
   requestLog,
   requireAdminToken,
   route,
+  shedLoad,
 } from '@luna-streams/shared';
 import { jobsDegraded, jobsDetails } from './jobs-health';
 import type { JobsRunner } from './jobs-runner';
@@ -54,11 +55,13 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
   app.use(deps.shutdown.connectionClose());
+  app.use('/1/streams/feedback', shedLoad(deps.db.pool));
   app.use(jsonBody());
   const router = express.Router();
   route(router, '/healthcheck', {
     get: healthcheck({
-      pool: deps.db.pool,
+      // Its own connection: a busy feedback pool must not take a healthy copy out of rotation.
+      pool: deps.db.healthPool,
       // From state kept in the background: an answer never waits on Redis.
       degraded: () => [...redisDegraded(deps.redisWatch), ...(deps.jobs ? jobsDegraded(deps.jobs.status()) : [])],
       details: () => jobsDetails(deps.config, deps.jobRuns, deps.jobs?.status()),

@@ -28,7 +28,8 @@ export function serviceRouter({ config, db, redisWatch, mirror, metrics }: ApiDe
     const mirrorProblem = mirror.problem();
     return [...redisDegraded(redisWatch), ...(mirrorProblem ? [degradedComponent('mirror', mirrorProblem)] : [])];
   };
-  route(router, '/healthcheck', { get: healthcheck({ pool: db.pool, degraded }) });
+  // Its own connection: a busy request pool must not take a healthy copy out of rotation.
+  route(router, '/healthcheck', { get: healthcheck({ pool: db.healthPool, degraded }) });
 
   route(router, '/metrics', { get: [admin, metricsEndpoint(metrics)] });
 

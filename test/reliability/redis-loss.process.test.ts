@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { streamBody } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startApp, type RunningApp } from '../support/process';
@@ -45,11 +46,27 @@ interface Health {
   body: { degraded?: { component: string; detail: string }[]; jobs?: Record<string, { state?: string }> };
 }
 
+/**
+ * One request on a connection of its own, closed after the answer (`agent: false`): no idle
+ * keep-alive connection is left for a shutdown to wait out, so the exit times below are the
+ * shutdown steps' own.
+ */
+function send(url: string, method = 'GET', body?: object): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
 async function health(app: RunningApp): Promise<Health> {
   const started = performance.now();
-  const res = await fetch(`${app.url}/healthcheck`);
-  const body = (await res.json()) as Health['body'];
-  return { status: res.status, ms: performance.now() - started, body };
+  const res = await send(`${app.url}/healthcheck`);
+  return { status: res.status, ms: performance.now() - started, body: res.body as Health['body'] };
 }
 
 /** Several answers in a row: each one's status, body and time. */
@@ -59,12 +76,7 @@ async function healthSeries(app: RunningApp, n = 10): Promise<Health[]> {
   return answers;
 }
 
-const createStream = () =>
-  fetch(`${api.url}/1/streams`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(streamBody()),
-  });
+const createStream = () => send(`${api.url}/1/streams`, 'POST', streamBody());
 
 const components = (h: Health) => (h.body.degraded ?? []).map((d) => d.component).sort();
 
@@ -86,7 +98,7 @@ async function fastDegraded(app: RunningApp, component: string, label: string): 
   const times = answers.map((a) => Math.round(a.ms));
   process.stdout.write(`healthcheck ${label} (${app === api ? 'api' : 'worker'}): ${times.join(', ')} ms\n`);
   expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-  expect(answers.every((a) => components(a).includes(component))).toBe(true);
+  expect(answers.filter((a) => !components(a).includes(component)).map((a) => a.body)).toEqual([]);
   const sorted = [...times].sort((a, b) => a - b);
   expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(100);
   expect(sorted[sorted.length - 1]).toBeLessThan(1000);

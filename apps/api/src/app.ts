@@ -27,7 +27,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(docsRouter());

@@ -45,7 +45,6 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(deps.shutdown.connectionClose());
   app.use(jsonBody());
   const router = express.Router();
   route(router, '/healthcheck', {

@@ -32,4 +32,7 @@ export * from './http/request-id';
 export * from './http/request-log';
 export * from './http/routes';
 export * from './http/shutdown';
+export * from './http/server';
+export * from './http/client-errors';
+export * from './http/descriptors';
 export * from './infrastructure';

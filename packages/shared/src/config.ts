@@ -55,7 +55,7 @@ export const configSchema = z.object({
   // How long a connection may hold the server without sending a whole request (http/server.ts).
   HTTP_REQUEST_TIMEOUT_MS: intSetting(100, 600_000).default(30_000),
   HTTP_HEADERS_TIMEOUT_MS: intSetting(100, 600_000).default(10_000),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: intSetting(100, 600_000).default(5_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intSetting(1000, 600_000).default(5_000),
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
 });
 

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { Logger } from '../log';
 
 // Out of file descriptors, the kernel and libuv drop new connections without a word: warn
 // before that happens. Linux only (/proc); elsewhere the watch does nothing.
 
 export const DESCRIPTORS_WARN_RATIO = 0.8;
-const CHECK_EVERY_MS = 1000;
+const LIST_EVERY_MS = 1000;
 const WARN_EVERY_MS = 60_000;
 
 /** The soft limit of open files (`ulimit -n`), or undefined when unknown or unlimited. */
@@ -18,27 +19,38 @@ export function descriptorLimit(): number | undefined {
   }
 }
 
+/** Open descriptors; Infinity when listing them needs one more than is left. */
 function openDescriptors(): number | undefined {
   try {
     return readdirSync('/proc/self/fd').length;
-  } catch {
-    return undefined;
+  } catch (error) {
+    return ['EMFILE', 'ENFILE'].includes((error as NodeJS.ErrnoException).code ?? '') ? Infinity : undefined;
   }
 }
 
 /**
- * A check to call on every new connection: it counts open descriptors at most once a second
- * (a directory listing) and warns at most once a minute while more than 80% of the limit is used.
+ * The server's 'connection' listener. Open descriptors are the HTTP connections, counted as they
+ * come and go, plus the others (pools, files), listed at most once a second: a burst of
+ * connections is seen as it happens, at no cost per connection. Warns at most once a minute
+ * while more than 80% of the limit is in use.
  */
-export function descriptorWatch(logger: Logger, limit = descriptorLimit()): () => void {
-  let lastCheck = 0;
+export function descriptorWatch(logger: Logger, limit = descriptorLimit()): (socket: Socket) => void {
+  let connections = 0;
+  let others = 0;
+  let lastListing = -Infinity;
   let lastWarning = -Infinity;
-  return () => {
+  return (socket) => {
+    connections++;
+    socket.once('close', () => connections--);
+    if (limit === undefined) return;
     const now = Date.now();
-    if (limit === undefined || now - lastCheck < CHECK_EVERY_MS) return;
-    lastCheck = now;
-    const open = openDescriptors();
-    if (open === undefined || open < limit * DESCRIPTORS_WARN_RATIO || now - lastWarning < WARN_EVERY_MS) return;
+    if (now - lastListing >= LIST_EVERY_MS) {
+      lastListing = now;
+      const open = openDescriptors();
+      if (open !== undefined) others = Math.max(0, Math.min(open, limit) - connections);
+    }
+    const open = others + connections;
+    if (open < limit * DESCRIPTORS_WARN_RATIO || now - lastWarning < WARN_EVERY_MS) return;
     lastWarning = now;
     logger.warn(
       { open_descriptors: open, limit },

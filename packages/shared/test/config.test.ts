@@ -20,6 +20,9 @@ describe('parseConfig', () => {
       AUTORESTART_RESET_AFTER: 3600,
       WORKER_ROLES: ['http', 'jobs'],
       SWEEP_BATCH_SIZE: 1000,
+      HTTP_REQUEST_TIMEOUT_MS: 30000,
+      HTTP_HEADERS_TIMEOUT_MS: 10000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 5000,
     });
   });
 
@@ -38,6 +41,7 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
     [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
     [{ WORKER_ROLES: 'http,cron' }, /^Environment variable WORKER_ROLES is invalid/],
+    [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' }, /^Environment variable HTTP_KEEP_ALIVE_TIMEOUT_MS is invalid/],
     [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],
     [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],
   ])('refuses %p with one line naming the variable', (override, message) => {

@@ -21,11 +21,20 @@ function hasBody(req: Request): boolean {
 export function tooDeep(value: unknown, limit: number, depth = 1): string[] | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > limit) return [];
-  const container = value as Record<string, unknown>;
   // Recursion is bounded by `limit`; the path is built only on the way out of a hit.
-  for (const key of Array.isArray(value) ? value.keys() : Object.keys(container)) {
-    const found = tooDeep(container[key], limit, depth + 1);
-    if (found) return [String(key), ...found];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      const found = typeof child === 'object' ? tooDeep(child, limit, depth + 1) : undefined;
+      if (found) return [String(i), ...found];
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const child = record[key];
+    const found = typeof child === 'object' ? tooDeep(child, limit, depth + 1) : undefined;
+    if (found) return [key, ...found];
   }
   return undefined;
 }

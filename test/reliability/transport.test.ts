@@ -127,6 +127,17 @@ describe.each(['api', 'worker'] as const)('the %s', (name) => {
     expect(answer.closedAfterMs).toBeLessThan(TIMEOUTS.HTTP_HEADERS_TIMEOUT_MS + SLACK_MS);
   });
 
+  it('answers 408 to a second request whose headers never end, on a kept-alive connection', async () => {
+    const answer = await exchange(
+      apps[name].port,
+      'GET /healthcheck HTTP/1.1\r\nHost: x\r\n\r\nGET /healthcheck HTTP/1.1\r\nHost: x\r\n',
+    );
+    expect(answer.status).toBe(200);
+    const second = answer.body.slice(answer.body.indexOf('HTTP/1.1 '));
+    expect(second).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(JSON.parse(second.split('\r\n\r\n')[1]!)).toMatchObject({ error_code: 12002 });
+  });
+
   it('closes an idle kept-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_MS', async () => {
     const answer = await exchange(apps[name].port, 'GET /healthcheck HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(answer.status).toBe(200);

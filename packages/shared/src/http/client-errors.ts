@@ -65,7 +65,7 @@ export function answerClientErrors(
   return (error: ClientError, socket: Socket): void => {
     // The parser repeats its error for every later chunk of an answered socket.
     if (answered.has(socket)) return;
-    if (error.code === 'ECONNRESET' || !socket.writable || answering(socket)?.headersSent) {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || answering(socket)?.headersSent) {
       socket.destroy();
       return;
     }

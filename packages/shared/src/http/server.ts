@@ -47,7 +47,10 @@ export function createHttpServer(app: RequestListener, settings: HttpSettings, l
     (req, res) => {
       inFlight.add(res);
       answering.set(req.socket, res);
-      res.once('close', () => inFlight.delete(res));
+      res.once('close', () => {
+        inFlight.delete(res);
+        if (answering.get(req.socket) === res) answering.delete(req.socket);
+      });
       if (draining) res.setHeader('Connection', 'close');
       if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined) {
         answerWith(res, errors.malformedRequest('HTTP/1.1 request without a Host header'));

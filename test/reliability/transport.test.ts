@@ -107,6 +107,15 @@ describe.each(['api', 'worker'] as const)('the %s', (name) => {
     expectLunaError(await exchange(apps[name].port, request), status, code);
   });
 
+  it("echoes the client's Luna-Request-Id on a refusal", async () => {
+    const id = '1796190060,50e8dd75-9967-40ee-bb50-ab654cfcfbd7';
+    const answer = await exchange(
+      apps[name].port,
+      `FOO /healthcheck HTTP/1.1\r\nHost: x\r\nLuna-Request-Id: ${id}\r\n\r\n`,
+    );
+    expect(answer.headers['luna-request-id']).toBe(id);
+  });
+
   it('answers 408 and closes a body that never completes, within HTTP_REQUEST_TIMEOUT_MS', async () => {
     const answer = await exchange(
       apps[name].port,

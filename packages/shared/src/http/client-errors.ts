@@ -1,7 +1,7 @@
 import { maxHeaderSize, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errors, type LunaError } from '../contract/errors';
-import { LUNA_REQUEST_ID_HEADER, newRequestId } from '../contract/request-id';
+import { isValidRequestId, LUNA_REQUEST_ID_HEADER, newRequestId } from '../contract/request-id';
 import type { Logger } from '../log';
 
 // What Node's HTTP parser refuses before any Express code runs (headers over 16 KiB, a bad chunk
@@ -9,7 +9,14 @@ import type { Logger } from '../log';
 // answered here, with the same {error_code, desc, detail} body as every other error.
 
 /** The socket errors and parser codes Node reports through the server's 'clientError' event. */
-export type ClientError = Error & { code?: string; reason?: string };
+export type ClientError = Error & { code?: string; reason?: string; rawPacket?: Buffer };
+
+/** The client's Luna-Request-Id when the bytes the parser refused carry a valid one (spec 1.2), else a new one. */
+export function requestIdOf(error: ClientError): string {
+  const sent =
+    error.rawPacket && /\r\nluna-request-id:[ \t]*([^\r\n]*?)[ \t]*\r\n/i.exec(error.rawPacket.toString('latin1'));
+  return sent?.[1] !== undefined && isValidRequestId(sent[1]) ? sent[1] : newRequestId();
+}
 
 export function clientErrorAnswer(error: ClientError, timeouts: { headersMs: number; requestMs: number }): LunaError {
   switch (error.code) {
@@ -23,13 +30,13 @@ export function clientErrorAnswer(error: ClientError, timeouts: { headersMs: num
 }
 
 /** A whole HTTP/1.1 response carrying a Luna error, for a socket that no ServerResponse answers. */
-export function rawErrorResponse(error: LunaError): string {
+export function rawErrorResponse(error: LunaError, requestId = newRequestId()): string {
   const body = JSON.stringify(error.toBody());
   return [
     `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus] ?? ''}`,
     'Content-Type: application/json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
-    `${LUNA_REQUEST_ID_HEADER}: ${newRequestId()}`,
+    `${LUNA_REQUEST_ID_HEADER}: ${requestId}`,
     'Connection: close',
     '',
     body,
@@ -37,12 +44,12 @@ export function rawErrorResponse(error: LunaError): string {
 }
 
 /** Answers a response the HTTP server refuses itself (a missing Host), through its ServerResponse. */
-export function answerWith(res: ServerResponse, error: LunaError): void {
+export function answerWith(res: ServerResponse, error: LunaError, sent?: string | string[]): void {
   const body = JSON.stringify(error.toBody());
   res.writeHead(error.httpStatus, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
-    [LUNA_REQUEST_ID_HEADER]: newRequestId(),
+    [LUNA_REQUEST_ID_HEADER]: typeof sent === 'string' && isValidRequestId(sent) ? sent : newRequestId(),
     Connection: 'close',
   });
   res.end(body);
@@ -72,7 +79,7 @@ export function answerClientErrors(
     answered.add(socket);
     const answer = clientErrorAnswer(error, timeouts);
     logger.info({ code: error.code, status: answer.httpStatus, remote: socket.remoteAddress }, 'client error');
-    socket.end(rawErrorResponse(answer));
+    socket.end(rawErrorResponse(answer, requestIdOf(error)));
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
 }

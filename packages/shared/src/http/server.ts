@@ -53,7 +53,11 @@ export function createHttpServer(app: RequestListener, settings: HttpSettings, l
       });
       if (draining) res.setHeader('Connection', 'close');
       if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined) {
-        answerWith(res, errors.malformedRequest('HTTP/1.1 request without a Host header'));
+        answerWith(
+          res,
+          errors.malformedRequest('HTTP/1.1 request without a Host header'),
+          req.headers['luna-request-id'],
+        );
         return;
       }
       app(req, res);

@@ -1,6 +1,16 @@
 import pg from 'pg';
 import { STREAM_COLUMNS } from '../packages/shared/src/store/stream-sql';
-import { freshDatabase, latencyClient, report, startService, time, waitForMirror, type Figure } from './support';
+import { seedLogs, seedStreams } from '../test/support/seed';
+import {
+  analyze,
+  freshDatabase,
+  latencyClient,
+  report,
+  startService,
+  time,
+  waitForMirror,
+  type Figure,
+} from './support';
 
 // GET /1/streams first page (with and without filters) and GET /1/streams/count over
 // 100,000 streams, from the API in a process of its own, each next to the same SQL sent
@@ -10,29 +20,16 @@ import { freshDatabase, latencyClient, report, startService, time, waitForMirror
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 100_000);
 const ACCOUNTS = 10;
 
+/** 10 accounts, names cam-0..999, three statuses, one log row per stream. */
 async function seed(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  // One statement: 10 accounts, names cam-0..999, three statuses, one log row per stream.
-  await client.query(
-    `WITH s AS (
-       INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location,
-                            autorestart_restart, autorestart_attempt_count, autorestart_delay, autorestart_status, status, create_time)
-       SELECT ('00000000-0000-4000-8000-' || lpad(((i % $2) + 1)::text, 12, '0'))::uuid,
-              'cam-' || (i % 1000), 'rtsp://cam/' || i,
-              jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i, 'roi', '[0,0,0,0]'::jsonb, 'droi', '[0,0,0,0]'::jsonb, 'rotation', 0),
-              '{"origin":"http://127.0.0.1:5000","api_version":6,"bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"},"detection_handler":null}'::jsonb,
-              '{}'::jsonb, '{}'::jsonb, 1, 10, 60, 'enabled',
-              (ARRAY['pending','pause','done'])[(i % 3) + 1],
-              now() - make_interval(secs => $1 - i)
-       FROM generate_series(1, $1) AS i
-       RETURNING stream_id, account_id, status, version, create_time)
-     INSERT INTO stream_logs (stream_id, account_id, status, version, log_time)
-     SELECT stream_id, account_id, status, version, create_time FROM s`,
-    [STREAMS, ACCOUNTS],
-  );
-  await client.query('VACUUM ANALYZE');
-  await client.end();
+  await seedStreams(url, STREAMS, {
+    accounts: ACCOUNTS,
+    names: 1000,
+    status: ['pending', 'pause', 'done'],
+    returnIds: false,
+  });
+  await seedLogs(url);
+  await analyze(url);
 }
 
 async function main(): Promise<void> {

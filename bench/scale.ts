@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { STREAM_COLUMNS } from '../packages/shared/src/store/stream-sql';
+import { seedAccount, seedLogs, seedStreams } from '../test/support/seed';
 import { freshDatabase, latencyClient, limitFigure, report, startService, time, type Figure } from './support';
 
 // With 1,000,000 streams and 5,000,000 log rows: the first page of streams, the logs of
@@ -8,7 +9,7 @@ import { freshDatabase, latencyClient, limitFigure, report, startService, time, 
 
 const STREAMS = Number(process.env.BENCH_SCALE_STREAMS ?? 1_000_000);
 const LOGS_PER_STREAM = 5;
-const ACCOUNT = '00000000-0000-4000-8000-000000000007';
+const ACCOUNT = seedAccount(7);
 
 async function seed(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
@@ -17,25 +18,17 @@ async function seed(url: string): Promise<string> {
   // and the filtered list has a full page to find. Seeding is not what is measured: the
   // mirror triggers are off while it runs.
   await client.query('ALTER TABLE streams DISABLE TRIGGER USER');
-  await client.query(
-    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, create_time)
-     SELECT ('00000000-0000-4000-8000-' || lpad(((i % 97) + 1)::text, 12, '0'))::uuid, 'cam-' || (i % 10000),
-            'rtsp://cam/' || i, jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
-            '{}', '{}', 1, 10, 60, 'enabled', (ARRAY['pending','pause','done','failure'])[(i % 4) + 1],
-            now() - make_interval(secs => $1 - i)
-       FROM generate_series(1, $1) AS i`,
-    [STREAMS],
-  );
+  await seedStreams(client, STREAMS, {
+    accounts: 97,
+    names: 10_000,
+    status: ['pending', 'pause', 'done', 'failure'],
+    returnIds: false,
+  });
   await client.query('ALTER TABLE streams ENABLE TRIGGER USER');
-  await client.query(
-    `INSERT INTO stream_logs (stream_id, account_id, status, version, log_time)
-     SELECT s.stream_id, s.account_id, (ARRAY['pending','in_progress','failure','restart','pending'])[n], 1,
-            s.create_time + make_interval(secs => n)
-       FROM streams s, generate_series(1, $1) AS n`,
-    [LOGS_PER_STREAM],
-  );
+  await seedLogs(client, {
+    perStream: LOGS_PER_STREAM,
+    statuses: ['pending', 'in_progress', 'failure', 'restart', 'pending'],
+  });
   await client.query('VACUUM ANALYZE');
   const { rows } = await client.query<{ stream_id: string }>(
     'SELECT stream_id::text FROM streams ORDER BY seq OFFSET $1 LIMIT 1',

@@ -7,6 +7,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrate } from '@luna-streams/shared';
 import { startApp, type RunningApp } from '../test/support/process';
+import { seedStreams as seed, seedAccount } from '../test/support/seed';
+import { eventually } from '../test/support/wait';
 
 // Shared pieces of the benchmarks: a fresh database per run, timing, and the table.
 
@@ -62,25 +64,19 @@ export function printTable(table: readonly object[]): void {
   for (const row of rows) process.stdout.write(`${line(headers.map((h) => String(row[h])))}\n`);
 }
 
-/** Seeds `n` streams with the given status in one statement; returns their ids in queue order. */
+/** Seeds `n` streams with the given status (test/support/seed.ts) and analyzes them; ids in queue order. */
 export async function seedStreams(url: string, n: number, status: 'pending' | 'in_progress'): Promise<string[]> {
+  const ids = await seed(url, n, { status, account: seedAccount(1) });
+  await analyze(url, 'streams');
+  return ids;
+}
+
+/** VACUUM ANALYZE (a table or the database), so plans see the seeded rows. */
+export async function analyze(url: string, table = ''): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query<{ stream_id: string }>(
-    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at,
-                          queued_at)
-     SELECT '00000000-0000-4000-8000-000000000001', 'cam-' || i, 'rtsp://cam/' || i,
-            jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b"}}',
-            '{}', '{}', 1, 10, 60, 'enabled', $2, now(), now() + make_interval(secs => i / 1000.0)
-       FROM generate_series(1, $1) AS i
-     RETURNING stream_id::text`,
-    [n, status],
-  );
-  await client.query('VACUUM ANALYZE streams');
+  await client.query(`VACUUM ANALYZE ${table}`);
   await client.end();
-  return rows.map((r) => r.stream_id);
 }
 
 /** Runs `workers` loops of `op` for `seconds`; returns how many units they completed per second. */
@@ -219,14 +215,10 @@ export function limitFigure(figure: string, value: number, max: number, unit: st
 export async function waitForMirror(url: string, timeoutMs = 120_000): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
-      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM mirror_outbox');
-      if (Number(rows[0]!.n) === 0) return;
-      if (Date.now() > deadline) throw new Error('the mirror did not catch up');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const caughtUp = async () =>
+      Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM mirror_outbox')).rows[0]!.n) === 0;
+    await eventually(caughtUp, timeoutMs, 'the mirror catching up', 200);
   } finally {
     await client.end();
   }

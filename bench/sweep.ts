@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { insertSilentStreams } from '../test/support/silent-streams';
+import { seedAccount, seedStreams } from '../test/support/seed';
+import { eventually } from '../test/support/wait';
 import { freshDatabase, limitFigure, report, startService } from './support';
 
 // 100,000 in-progress streams whose agents went silent: how long until the worker's
@@ -14,22 +15,26 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    await insertSilentStreams(client, STREAMS);
+    await seedStreams(client, STREAMS, {
+      status: 'in_progress',
+      account: seedAccount(1),
+      silentForSeconds: 3600,
+      returnIds: false,
+    });
     await client.query('VACUUM ANALYZE streams');
     const started = Date.now();
     const worker = await startService('worker', db.url, { STREAM_STATUS_OBSOLETING_INTERVAL: String(INTERVAL) });
     let firstMoved: number | undefined;
     try {
-      for (;;) {
+      const allPending = async () => {
         const { rows } = await client.query<{ pending: string }>(
           "SELECT count(*) FILTER (WHERE status = 'pending') AS pending FROM streams",
         );
         const pending = Number(rows[0]!.pending);
         if (pending > 0 && firstMoved === undefined) firstMoved = Date.now();
-        if (pending === STREAMS) break;
-        if (Date.now() - started > 120_000) throw new Error(`only ${pending} of ${STREAMS} back after 120 s`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+        return pending === STREAMS;
+      };
+      await eventually(allPending, 120_000, `all ${STREAMS} streams pending again`);
     } finally {
       await worker.stop();
     }

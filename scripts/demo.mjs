@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT ?? '5160';
@@ -11,16 +12,18 @@ const api = `http://127.0.0.1:${port}`;
 const account = '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40';
 const log = (line) => process.stdout.write(`${line}\n`);
 
+// The service writes to this terminal itself, so its apps see one and log readable lines.
 const service = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
   cwd: root,
   env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['ignore', 'inherit', 'inherit'],
 });
-let output = '';
-service.stdout.on('data', (c) => {
-  output += c.toString();
-  process.stdout.write(c);
-});
+const workerUrl = `http://127.0.0.1:${process.env.WORKER_PORT ?? '5161'}`;
+const healthy = (url) =>
+  fetch(`${url}/healthcheck`).then(
+    (res) => res.ok,
+    () => false,
+  );
 const stopped = new Promise((resolve) => service.once('exit', resolve));
 const stop = async () => {
   service.kill('SIGTERM');
@@ -28,10 +31,11 @@ const stop = async () => {
 };
 
 try {
-  for (let i = 0; !output.includes('Ctrl-C stops everything.'); i++) {
-    if (service.exitCode !== null) throw new Error('the service did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const up = async () => {
+    if (service.exitCode !== null) throw new Error('the service did not start (its line above says why)');
+    return (await healthy(api)) && (await healthy(workerUrl));
+  };
+  await eventually(up, 180_000, 'the service', 200);
   const post = (path, body) =>
     fetch(`${api}${path}`, {
       method: 'POST',

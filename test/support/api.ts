@@ -5,9 +5,9 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { TEST_REDIS_URL } from './env';
 import { deleteKeysWithPrefix } from './redis-server';
 
-export const ACCOUNT_A = '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40';
-export const ACCOUNT_B = '7d2e9b14-6a3f-4c51-8e07-b9d4c2a61f85';
-export const HANDLER = 'f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b';
+import { ACCOUNT_A, HANDLER } from './seed';
+
+export { ACCOUNT_A, ACCOUNT_B, HANDLER } from './seed';
 
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
   return parseConfig({
@@ -101,21 +101,6 @@ export async function createAndTake(
     .send({ filters: { stream_ids: ids }, limit: n });
   if (res.status !== 200 || res.body.streams.length !== n) throw new Error(`take failed: ${res.status}`);
   return ids;
-}
-
-/** Inserts `n` pending streams in one statement (for volume tests), returning their ids. */
-export async function insertPendingStreams(api: TestApi, n: number): Promise<string[]> {
-  const { rows } = await api.deps.db.pool.query<{ stream_id: string }>(
-    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, create_time)
-     SELECT '${ACCOUNT_A}', 'bulk-' || i, 'rtsp://cam/' || i, jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-            '{"origin":"http://127.0.0.1:5000","bestshot_handler":{"handler_id":"${HANDLER}"}}', '{}', '{}', 1, 10, 60,
-            'enabled', 'pending', now() + make_interval(secs => i / 1000.0)
-       FROM generate_series(1, $1) AS i
-     RETURNING stream_id::text`,
-    [n],
-  );
-  return rows.map((r) => r.stream_id);
 }
 
 /** The test API listening on a loopback port, for clients that speak real HTTP. */

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { deleteKeysWithPrefix, freePort } from './redis-server';
+import { eventually } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -68,19 +69,20 @@ export async function startApp(
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  const answers = async () => {
     if (exitCode !== undefined) throw new Error(`${main} exited with ${exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}/healthcheck`)).status === 200) break;
+      return (await fetch(`${url}/healthcheck`)).status === 200;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${main} did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    await eventually(answers, 30_000, `${main} answering /healthcheck`);
+  } catch (error) {
+    if (exitCode !== undefined) throw error;
+    child.kill('SIGKILL');
+    throw new Error(`${main} did not start: ${(error as Error).message}\n${output}`, { cause: error });
   }
   return {
     child,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { eventually } from './wait';
 
 // A redis-server of a test's own, on a free loopback port, for tests that stop Redis.
 // The machine's Redis is never stopped or flushed.
@@ -36,21 +37,19 @@ export async function ownRedis(): Promise<OwnRedis> {
           stdio: 'ignore',
         },
       );
-      const deadline = Date.now() + 10_000;
-      for (;;) {
+      const answers = async () => {
         const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
         probe.on('error', () => undefined);
         try {
           await probe.connect();
-          await probe.ping();
-          probe.disconnect();
-          return;
+          return (await probe.ping()) === 'PONG';
         } catch {
+          return false;
+        } finally {
           probe.disconnect();
-          if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
-          await new Promise((r) => setTimeout(r, 100));
         }
-      }
+      };
+      await eventually(answers, 10_000, `redis-server on ${port}`);
     },
     async stop() {
       if (!child || child.exitCode !== null) return;
@@ -61,15 +60,6 @@ export async function ownRedis(): Promise<OwnRedis> {
   };
   await own.start();
   return own;
-}
-
-/** Polls `check` until it returns true or the deadline passes. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Deletes every key under a BullMQ prefix of a test's own (never FLUSHALL: the server is shared). */

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { runAgent } from '../../../examples/agent/agent';
 import { createStream, listen, logStatuses, startTestApi, type TestApi } from '../../../test/support/api';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 
 let api: TestApi;
 let server: { url: string; close(): Promise<void> };

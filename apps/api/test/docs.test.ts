@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { buildOpenApiDocument, OPERATIONS, openApiYaml } from '@luna-streams/shared';
+import { buildOpenApiDocument, OPERATIONS } from '@luna-streams/shared';
 import { startTestApi, type TestApi } from '../../../test/support/api';
 import { startTestWorker } from '../../../test/support/worker';
 
@@ -47,28 +42,6 @@ describe('GET /docs/spec', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('is valid OpenAPI 3.1 according to a real validator', () => {
-    // The validator is an ES module; it runs in a node of its own.
-    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'openapi.json');
-    writeFileSync(file, JSON.stringify(buildOpenApiDocument()));
-    const script = `
-      import { Validator } from '@seriousme/openapi-schema-validator';
-      const validator = new Validator();
-      const result = await validator.validate(${JSON.stringify(file)});
-      console.log(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? [] }));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: join(__dirname, '..', '..', '..'),
-    });
-    const result = JSON.parse(out.toString()) as { valid: boolean; version: string; errors: unknown[] };
-    expect(result.errors).toEqual([]);
-    expect(result).toMatchObject({ valid: true, version: '3.1' });
-  });
-
-  it('is committed up to date in docs/openapi.yaml (npm run docs)', () => {
-    const committed = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'openapi.yaml'), 'utf8');
-    expect(committed).toBe(openApiYaml());
-  });
-
   it('documents every route the apps register, and registers every documented operation', () => {
     type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
     const routesOf = (app: { router: { stack: Layer[] } }): string[] => {

@@ -4,11 +4,11 @@ import {
   createAndTake,
   createStream,
   getStream,
-  insertPendingStreams,
   logStatuses,
   startTestApi,
   type TestApi,
 } from '../../../test/support/api';
+import { seedStreams } from '../../../test/support/seed';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -136,7 +136,7 @@ describe('POST /1/streams/feedback', () => {
   });
 
   it.each([1, 100, 1000])('applies a batch of %d in one request', async (n) => {
-    const ids = await insertPendingStreams(api, n);
+    const ids = await seedStreams(api.deps.db.pool, n);
     await request(api.app)
       .post('/1/streams/processing/queue')
       .send({ filters: { stream_ids: ids }, limit: n })
@@ -195,7 +195,7 @@ describe('POST /1/streams/feedback', () => {
   });
 
   it('lets two agents post overlapping batches concurrently without deadlock', async () => {
-    const ids = await insertPendingStreams(api, 200);
+    const ids = await seedStreams(api.deps.db.pool, 200);
     await request(api.app)
       .post('/1/streams/processing/queue')
       .send({ filters: { stream_ids: ids }, limit: 200 })

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
-import {
-  ACCOUNT_A,
-  ACCOUNT_B,
-  createStream,
-  insertPendingStreams,
-  startTestApi,
-  type TestApi,
-} from '../../../test/support/api';
+import { ACCOUNT_A, ACCOUNT_B, createStream, startTestApi, type TestApi } from '../../../test/support/api';
+import { seedStreams } from '../../../test/support/seed';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -95,7 +89,7 @@ describe('PATCH /1/linker', () => {
 
   it('links 1000 streams in one call and refuses 1001', async () => {
     const g = await group('thousand');
-    const ids = await insertPendingStreams(api, 1000);
+    const ids = await seedStreams(api.deps.db.pool, 1000);
     await link({ action: 'attach', group_id: g, stream_ids: ids }).expect(204);
     expect((await request(api.app).get('/1/streams/count?group_name=thousand')).body).toEqual({ streams_count: 1000 });
     const res = await link({ action: 'detach', group_id: g, stream_ids: [...ids, randomUUID()] }).expect(400);
@@ -143,7 +137,7 @@ describe('listing streams with their groups', () => {
           (await request(local.app).post('/1/groups').send({ account_id: ACCOUNT_A, group_name: name })).body.group_id,
         );
       }
-      const ids = await insertPendingStreams(local, 100);
+      const ids = await seedStreams(local.deps.db.pool, 100);
       for (const g of groupIds)
         await request(local.app)
           .patch('/1/linker')

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createAndTake, createStream, startTestApi, type TestApi } from '../../../test/support/api';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker, type TestWorker } from '../../../test/support/worker';
 
 /** The value of one series in a Prometheus text exposition (labels in any order), 0 when absent. */

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createStream, startTestApi, streamBody, type TestApi } from '../../../test/support/api';
-import { eventually, ownRedis, type OwnRedis } from '../../../test/support/redis-server';
+import { ownRedis, type OwnRedis } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 
 async function mirrorIds(api: TestApi): Promise<string[]> {
   const jobs = await api.pendingQueue.getJobs(['waiting', 'delayed', 'prioritized']);

@@ -2,28 +2,13 @@ import pg from 'pg';
 import { startApp, type RunningApp } from '../../../test/support/process';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { TEST_REDIS_URL } from '../../../test/support/env';
-import { ACCOUNT_A, HANDLER } from '../../../test/support/api';
+import { seedStreams } from '../../../test/support/seed';
 
 // Exactly once across processes: two API copies on one database, twenty agents taking
 // concurrently from both until the queue is empty. Every stream is handed out once.
 
 const STREAMS = 500;
 const TAKERS = 20;
-
-async function seed(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(
-    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                          autorestart_attempt_count, autorestart_delay, autorestart_status, status)
-     SELECT $2, 'cam-' || i, 'rtsp://cam/' || i, jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-            jsonb_build_object('origin', 'http://127.0.0.1:5000', 'bestshot_handler', jsonb_build_object('handler_id', $3::text)),
-            '{}', '{}', 1, 10, 60, 'enabled', 'pending'
-       FROM generate_series(1, $1) AS i`,
-    [STREAMS, ACCOUNT_A, HANDLER],
-  );
-  await client.end();
-}
 
 async function takeAll(apis: RunningApp[]): Promise<{ ids: string[] }> {
   const ids: string[] = [];
@@ -71,7 +56,7 @@ describe('queue take across two API processes', () => {
 
   it(`hands each of ${STREAMS} streams to exactly one of ${TAKERS} takers`, async () => {
     database = await createTestDatabase();
-    await seed(database.url);
+    await seedStreams(database.url, STREAMS, { returnIds: false });
     const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
     apis = await Promise.all([startApp('api', env), startApp('api', env)]);
     const { ids } = await takeAll(apis);
@@ -82,7 +67,7 @@ describe('queue take across two API processes', () => {
 
   it('never exceeds MAX_IN_PROGRESS_STREAMS when takes race', async () => {
     database = await createTestDatabase();
-    await seed(database.url);
+    await seedStreams(database.url, STREAMS, { returnIds: false });
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,

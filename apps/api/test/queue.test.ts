@@ -1,12 +1,6 @@
 import request from 'supertest';
-import {
-  createStream,
-  forceStatus,
-  insertPendingStreams,
-  logStatuses,
-  startTestApi,
-  type TestApi,
-} from '../../../test/support/api';
+import { createStream, forceStatus, logStatuses, startTestApi, type TestApi } from '../../../test/support/api';
+import { seedStreams } from '../../../test/support/seed';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -58,7 +52,7 @@ describe('GET /1/streams/processing/queue (peek)', () => {
 
 describe('POST /1/streams/processing/queue (take)', () => {
   it('serves many concurrent agents with fewer statements, each stream to one agent, in queue order', async () => {
-    const ids = await insertPendingStreams(api, 150);
+    const ids = await seedStreams(api.deps.db.pool, 150);
     const order = new Map(ids.map((id, i) => [id, i]));
     const before = api.deps.queue.takeStatements();
     const limits = Array.from({ length: 40 }, (_, i) => (i % 3) + 1);
@@ -114,13 +108,7 @@ describe('POST /1/streams/processing/queue (take)', () => {
   });
 
   it('returns at most 1000 streams however large the limit', async () => {
-    await api.deps.db.pool.query(`
-      INSERT INTO streams (account_id, reference, data, event_handler, policies, location, autorestart_restart,
-                           autorestart_attempt_count, autorestart_delay, autorestart_status, status)
-      SELECT '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40', 'r', '{"type":"tcp","reference":"r"}',
-             '{"origin":"http://x","bestshot_handler":{"handler_id":"0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40"}}',
-             '{}', '{}', 1, 10, 60, 'enabled', 'pending'
-      FROM generate_series(1, 1005)`);
+    await seedStreams(api.deps.db.pool, 1005, { returnIds: false });
     const peek = await request(api.app).get('/1/streams/processing/queue?limit=5000').expect(200);
     expect(peek.body.streams).toHaveLength(1000);
     const taken = await take({ filters: {}, limit: 100000 }).expect(200);

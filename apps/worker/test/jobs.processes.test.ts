@@ -1,8 +1,11 @@
+import { Queue } from 'bullmq';
 import pg from 'pg';
+import { JOB_NAMES, JOBS_QUEUE } from '@luna-streams/shared';
 import request from 'supertest';
-import { ACCOUNT_A, HANDLER, startTestApi, type TestApi } from '../../../test/support/api';
+import { startTestApi, type TestApi } from '../../../test/support/api';
+import { seedStreams } from '../../../test/support/seed';
 import { startApp, type RunningApp } from '../../../test/support/process';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 
 // Background jobs across worker processes: every restart and every sweep happens exactly
@@ -32,18 +35,19 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function insertInProgress(n: number, extra = ''): Promise<string[]> {
-  const { rows } = await api.deps.db.pool.query<{ stream_id: string }>(
-    `INSERT INTO streams (account_id, name, reference, data, event_handler, policies, location, autorestart_restart,
-                          autorestart_attempt_count, autorestart_delay, autorestart_status, status, last_feedback_at)
-     SELECT $2, 'cam-' || i, 'rtsp://cam/' || i, jsonb_build_object('type', 'tcp', 'reference', 'rtsp://cam/' || i),
-            jsonb_build_object('origin', 'http://127.0.0.1:5000', 'bestshot_handler', jsonb_build_object('handler_id', $3::text)),
-            '{}', '{}', 1, 10, 1, 'enabled', 'in_progress', now() ${extra}
-       FROM generate_series(1, $1) AS i
-     RETURNING stream_id::text`,
-    [n, ACCOUNT_A, HANDLER],
-  );
-  return rows.map((r) => r.stream_id);
+/** In-progress streams that fail or go silent here; autorestart delay 1 s. */
+function insertInProgress(n: number, silentForSeconds = 0): Promise<string[]> {
+  return seedStreams(api.deps.db.pool, n, { status: 'in_progress', autorestartDelay: 1, silentForSeconds });
+}
+
+async function autorestartTimers(): Promise<number> {
+  const queue = new Queue(JOBS_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: api.deps.config.REDIS_PREFIX });
+  try {
+    const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
+    return jobs.filter((job) => job.name === JOB_NAMES.autorestart).length;
+  } finally {
+    await queue.close();
+  }
 }
 
 async function logCounts(status: string): Promise<Map<string, number>> {
@@ -75,14 +79,15 @@ it('two worker processes restart each of 200 failed streams exactly once', async
     ),
   );
   await eventually(async () => (await countStatus('pending')) === 200, 30_000, 'all 200 restarted');
-  await new Promise((r) => setTimeout(r, 2000)); // a late duplicate would show up now
+  // A duplicate restart could only come from a second timer firing: wait until none is left.
+  await eventually(async () => (await autorestartTimers()) === 0, 30_000, 'every autorestart timer fired');
   const restarts = await logCounts('restart');
   expect(restarts.size).toBe(200);
   expect([...restarts.values()].every((n) => n === 1)).toBe(true);
 });
 
 it('finishes a sweep of 10,000 silent streams after a worker is killed mid-sweep: one chain each', async () => {
-  const ids = await insertInProgress(10_000, "- interval '1 hour'");
+  const ids = await insertInProgress(10_000, 3600);
   const first = await startApp('worker', workerEnv({ SWEEP_BATCH_SIZE: '200' }));
   workers.push(first);
   // Kill it as soon as the first batch has committed.

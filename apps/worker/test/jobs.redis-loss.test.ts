@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { mirrorSentinelKey } from '@luna-streams/shared';
 import request from 'supertest';
 import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
-import { eventually, ownRedis, type OwnRedis } from '../../../test/support/redis-server';
+import { ownRedis, type OwnRedis } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker, type TestWorker } from '../../../test/support/worker';
 
 // Redis can be lost (DESIGN.md section 2): on a Redis of the test's own, 50 autorestart

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
+import { seedLogs } from '../../../test/support/seed';
 import { startApp } from '../../../test/support/process';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 import { startTestWorker } from '../../../test/support/worker';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 
@@ -14,12 +15,8 @@ afterAll(() => api.close());
 describe('log retention', () => {
   it('deletes log rows older than STREAM_LOG_RETENTION_DAYS and keeps the rest', async () => {
     const id = await createStream(api);
-    await api.deps.db.pool.query(
-      `INSERT INTO stream_logs (stream_id, account_id, status, version, log_time)
-       SELECT $1, '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40', 'pause', 1, now() - interval '40 days'
-         FROM generate_series(1, 25)`,
-      [id],
-    );
+    const old = Array.from({ length: 25 }, () => 'pause');
+    await seedLogs(api.deps.db.pool, { streamIds: [id], perStream: 25, statuses: old, daysAgo: 40 });
     const worker = startTestWorker(api, { STREAM_LOG_RETENTION_DAYS: '30' });
     try {
       await eventually(
@@ -45,10 +42,13 @@ describe('WORKER_ROLES', () => {
 
   it('http only: serves feedback and runs no job', async () => {
     await api.deps.db.prisma.jobRun.deleteMany();
-    const worker = await startApp('worker', { ...env(), WORKER_ROLES: 'http' });
+    const worker = await startApp('worker', { ...env(), WORKER_ROLES: 'http', LOG_LEVEL: 'info' });
     try {
       await request(worker.url).post('/1/streams/feedback').send({ streams: [] }).expect(200);
-      await new Promise((r) => setTimeout(r, 2500));
+      // The worker starts its jobs, if at all, before it listens, and says so: by the time it
+      // has said that it listens, the jobs would have said that they started.
+      expect(worker.output()).toContain('luna-streams worker listening');
+      expect(worker.output()).not.toContain('background jobs started');
       expect(await api.deps.db.prisma.jobRun.count()).toBe(0);
     } finally {
       expect(await worker.stop()).toBe(0);

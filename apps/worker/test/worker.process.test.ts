@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startApp } from '../../../test/support/process';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { TEST_REDIS_URL } from '../../../test/support/env';
-import { eventually } from '../../../test/support/redis-server';
+import { eventually } from '../../../test/support/wait';
 
 let database: TestDatabase;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createBackgroundRepository } from '../src/store/background.repository';
 import { createDatabase, type Database } from '../src/store/database';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { insertSilentStreams } from '../../../test/support/silent-streams';
+import { seedStreams } from '../../../test/support/seed';
 
 // The handler_lost sweep runs its batches in concurrent lanes (background.repository.ts):
 // lanes leapfrog over each other's locked rows, and no stream may be moved twice.
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('handler_lost sweep lanes', () => {
   it('moves every silent stream exactly once, however many lanes and sweeps race', async () => {
-    await insertSilentStreams(db.pool, 2500);
+    await seedStreams(db.pool, 2500, { status: 'in_progress', silentForSeconds: 3600, returnIds: false });
     const background = createBackgroundRepository(db);
     // Two sweeps at once (two worker copies), three lanes each, batches of 100.
     const moved = await Promise.all([background.sweepLostHandlers(5, 100, 3), background.sweepLostHandlers(5, 100, 3)]);

@@ -2,7 +2,7 @@ import { mirrorSentinelKey } from '@luna-streams/shared';
 import type { JobHandler } from './context';
 
 /** Seconds past its deadline before reconcile restarts a failure itself (its timer should have). */
-const AUTORESTART_GRACE_SECONDS = 2;
+export const AUTORESTART_GRACE_SECONDS = 2;
 
 /**
  * The safety net that makes Redis losable (DESIGN.md sections 2, 5): restarts failures

@@ -12,8 +12,8 @@ import { startApp, type RunningApp } from '../support/process';
 // nearing the descriptor limit is logged while idle sockets are let go in time.
 
 const TIMEOUTS = { HTTP_REQUEST_TIMEOUT_MS: 2000, HTTP_HEADERS_TIMEOUT_MS: 1000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 1000 };
-// The server sweeps for expired requests every quarter of the headers timeout; the rest is a loaded machine.
-const SLACK_MS = 3000;
+// The server sweeps for expired requests every quarter of the headers timeout; the rest is for a loaded machine.
+const SLACK_MS = TIMEOUTS.HTTP_HEADERS_TIMEOUT_MS / 4 + 2500;
 
 let database: TestDatabase;
 let env: Record<string, string>;

@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { LUNA_REQUEST_ID_PATTERN } from '../../packages/shared/src';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_REDIS_URL } from '../support/env';
 import { startApp, type RunningApp } from '../support/process';
+import { exchange, type RawAnswer } from '../support/raw-http';
 
 // Hostile transport against both apps as real processes, over raw sockets: what Node's HTTP
-// parser refuses is answered with a Luna body, slow and silent clients are answered 408 and
-// closed within the HTTP_* settings (small here), a taken port is one line and exit 1, and
-// nearing the descriptor limit is logged while idle sockets are let go in time.
+// parser refuses is answered with a Luna body, and slow and silent clients are answered 408
+// and closed within the HTTP_* settings (small here).
 
 const TIMEOUTS = { HTTP_REQUEST_TIMEOUT_MS: 2000, HTTP_HEADERS_TIMEOUT_MS: 1000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 1000 };
 // The server sweeps for expired requests every quarter of the headers timeout; the rest is for a loaded machine.
@@ -33,46 +30,6 @@ afterAll(async () => {
   await Promise.all(Object.values(apps ?? {}).map((app) => app.stop()));
   await database.drop();
 });
-
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  /** From connecting to the server closing the connection. */
-  closedAfterMs: number;
-  /** From connecting to the first byte of the answer. */
-  answeredAfterMs: number;
-}
-
-/** Writes `request` as is and reads until the server closes the connection. */
-function exchange(port: number, request: string): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    let answeredAfterMs = -1;
-    let text = '';
-    const socket: Socket = connect(port, '127.0.0.1', () => socket.write(request));
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      if (answeredAfterMs < 0) answeredAfterMs = Date.now() - started;
-      text += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const [head = '', ...rest] = text.split('\r\n\r\n');
-      const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(
-        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
-      );
-      resolve({
-        status: Number(statusLine.split(' ')[1]),
-        headers,
-        body: rest.join('\r\n\r\n'),
-        closedAfterMs: Date.now() - started,
-        answeredAfterMs,
-      });
-    });
-  });
-}
 
 function expectLunaError(answer: RawAnswer, status: number, code: number): void {
   expect({ status: answer.status, connection: answer.headers.connection }).toEqual({ status, connection: 'close' });
@@ -161,69 +118,4 @@ describe.each(['api', 'worker'] as const)('the %s', (name) => {
     expect((await fetch(`${apps[name].url}/healthcheck`)).status).toBe(200);
     expect(apps[name].output()).not.toMatch(/"level":(50|60)/);
   });
-});
-
-/** Runs an app's main.ts on `port` until it exits: its exit code and output. */
-function runUntilExit(main: 'api' | 'worker', port: number): Promise<{ code: number | null; output: string }> {
-  const root = join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'apps', main, 'src', 'main.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env, [main === 'api' ? 'PORT' : 'WORKER_PORT']: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, output });
-    }),
-  );
-}
-
-it.each([
-  ['api', 'PORT', 'API'],
-  ['worker', 'WORKER_PORT', 'worker'],
-] as const)('stops the %s with one line naming a port in use and its setting, exit 1', async (main, setting, label) => {
-  const taken = apps[main].port;
-  const { code, output } = await runUntilExit(main, taken);
-  expect(code).toBe(1);
-  expect(output.trim()).toBe(
-    `luna-streams ${label} failed to start: port ${taken} is already in use: set ${setting} to a free port`,
-  );
-});
-
-it('warns near the descriptor limit and lets idle sockets go in time for new requests', async () => {
-  const LIMIT = 256;
-  const api = await startApp('api', env, { descriptorLimit: LIMIT });
-  try {
-    // More silent connections than descriptors are left: past the limit, connections are dropped unanswered.
-    const answers = Array.from({ length: LIMIT + 50 }, () =>
-      exchange(api.port, '').then(
-        (answer) => answer.status,
-        () => 0,
-      ),
-    );
-    const deadline = Date.now() + TIMEOUTS.HTTP_HEADERS_TIMEOUT_MS + 10_000;
-    while (!api.output().includes('open file descriptors near the limit')) {
-      if (Date.now() > deadline) throw new Error(`no warning:\n${api.output()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const warning = JSON.parse(
-      api
-        .output()
-        .split('\n')
-        .find((l) => l.includes('near the limit'))!,
-    ) as object;
-    expect(warning).toMatchObject({ level: 40, limit: LIMIT });
-    // Each silent connection is answered 408 and closed after HTTP_HEADERS_TIMEOUT_MS, freeing its descriptor.
-    const statuses = await Promise.all(answers);
-    expect(statuses.filter((s) => s === 408).length).toBeGreaterThan(LIMIT / 2);
-    const res = await fetch(`${api.url}/healthcheck`, { signal: AbortSignal.timeout(5000) });
-    expect(res.status).toBe(200);
-  } finally {
-    await api.stop();
-  }
 });

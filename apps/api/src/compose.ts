@@ -37,7 +37,7 @@ export function composeApi(config: Config, logger: Logger) {
     db,
     redis,
     streams: createStreamsRepository(db),
-    streamChanges: createStreamChangesRepository(db.prisma),
+    streamChanges: createStreamChangesRepository(db),
     streamLogs: createStreamLogsRepository(db),
     queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
     feedback: createFeedbackRepository(db),

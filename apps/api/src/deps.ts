@@ -7,20 +7,20 @@ import type {
   ScheduledAutorestart,
   Logger,
   Metrics,
+  RedisConnection,
   Shutdown,
   StreamChangesRepository,
   StreamLogsRepository,
   StreamsRepository,
 } from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
 export interface ApiDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   streams: StreamsRepository;
   streamChanges: StreamChangesRepository;
   streamLogs: StreamLogsRepository;

@@ -1,11 +1,12 @@
 import express from 'express';
 import type {
-  BackgroundRepository,
   Config,
   Database,
   FeedbackRepository,
+  JobRunsRepository,
   Logger,
   Metrics,
+  RedisConnection,
   ScheduledAutorestart,
   Shutdown,
 } from '@luna-streams/shared';
@@ -22,15 +23,14 @@ import {
   requireAdminToken,
   route,
 } from '@luna-streams/shared';
-import type { Redis } from 'ioredis';
 
 export interface WorkerDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   shutdown: Shutdown;
-  background: BackgroundRepository;
+  jobRuns: JobRunsRepository;
   feedback: FeedbackRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   metrics: Metrics;
@@ -54,7 +54,7 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
       // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
       details: async () => ({
         jobs: Object.fromEntries(
-          (await deps.background.jobRuns()).map((run) => [
+          (await deps.jobRuns.jobRuns()).map((run) => [
             run.job,
             {
               last_started_at: run.last_started_at.toISOString(),

@@ -23,6 +23,8 @@ describe('parseConfig', () => {
       HTTP_REQUEST_TIMEOUT_MS: 30000,
       HTTP_HEADERS_TIMEOUT_MS: 10000,
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 5000,
+      REDIS_TLS: false,
+      redis: { mode: 'single', url: required.REDIS_URL },
     });
   });
 
@@ -39,7 +41,7 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^Environment variable LOG_LEVEL is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /^Environment variable DATABASE_URL is invalid/],
     [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
-    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
+    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required \(or REDIS_CLUSTER_NODES/],
     [{ WORKER_ROLES: 'http,cron' }, /^Environment variable WORKER_ROLES is invalid/],
     [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' }, /^Environment variable HTTP_KEEP_ALIVE_TIMEOUT_MS is invalid/],
     [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],

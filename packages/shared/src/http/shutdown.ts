@@ -2,7 +2,7 @@ import type { Logger } from '../log';
 import type { HttpServer } from './server';
 
 /**
- * One shutdown per process (STYLE.md): stop accepting, let in-flight requests finish
+ * One shutdown per process (docs/dev/conventions.md): stop accepting, let in-flight requests finish
  * (answered with Connection: close), let idle keep-alive sockets end at their keep-alive
  * timeout (http/server.ts), then run the remaining steps (workers, queues, pools) in order.
  * At the deadline every socket is cut.

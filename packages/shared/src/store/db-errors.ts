@@ -1,7 +1,7 @@
 import { errors, LunaError } from '../contract/errors';
 
 // Translates what PostgreSQL, pg and Prisma throw into the Luna error model, so nothing
-// above the store sees a database error (STYLE.md). An outage or timeout becomes 503/2.
+// above the store sees a database error (docs/dev/conventions.md). An outage or timeout becomes 503/2.
 
 const UNAVAILABLE_KINDS = new Set([
   'DatabaseNotReachable',

@@ -7,6 +7,7 @@ import {
   notFound,
   requestId,
   requestLog,
+  shedLoad,
 } from '@luna-streams/shared';
 import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
@@ -27,6 +28,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
+  // Every path under these needs the database; health, docs and metrics never wait for it.
+  app.use(['/1/streams', '/1/groups', '/1/linker'], shedLoad(deps.db.pool));
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(docsRouter());

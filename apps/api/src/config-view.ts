@@ -16,6 +16,8 @@ export function configView(config: Config): Record<string, unknown> {
       database_url: maskUrl(config.DATABASE_URL),
       db_settings: {
         connection_pool_size: config.DB_POOL_SIZE,
+        connection_pool_max_waiting: config.DB_POOL_MAX_WAITING,
+        connection_wait_timeout_ms: config.DB_POOL_WAIT_TIMEOUT_MS,
         statement_timeout_ms: config.DB_STATEMENT_TIMEOUT_MS,
       },
     },

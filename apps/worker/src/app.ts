@@ -22,6 +22,7 @@ import {
   requestLog,
   requireAdminToken,
   route,
+  shedLoad,
 } from '@luna-streams/shared';
 
 export interface WorkerDeps {
@@ -45,11 +46,13 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
+  app.use('/1/streams/feedback', shedLoad(deps.db.pool));
   app.use(jsonBody());
   const router = express.Router();
   route(router, '/healthcheck', {
     get: healthcheck({
-      pool: deps.db.pool,
+      // Its own connection: a busy feedback pool must not take a healthy copy out of rotation.
+      pool: deps.db.healthPool,
       redis: deps.redis,
       // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
       details: async () => ({

@@ -71,6 +71,8 @@ const settingsSchema = z.object({
     .pipe(z.enum(LOG_LEVELS))
     .default('info'),
   DB_POOL_SIZE: intSetting(1, 1000).default(10),
+  DB_POOL_MAX_WAITING: intSetting(0, 100_000).default(100),
+  DB_POOL_WAIT_TIMEOUT_MS: intSetting(100, 60_000).default(2000),
   DB_STATEMENT_TIMEOUT_MS: intSetting(100, 600_000).default(10_000),
   REDIS_PREFIX: z.string().min(1).default('{luna}'),
   STREAM_STATUS_OBSOLETING_PERIOD: intSetting(1, 86_400).default(20),

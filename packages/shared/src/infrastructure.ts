@@ -14,6 +14,8 @@ export function connectInfrastructure(config: Config, logger: Logger) {
   const db = createDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DB_POOL_SIZE,
+    maxWaiting: config.DB_POOL_MAX_WAITING,
+    waitTimeoutMs: config.DB_POOL_WAIT_TIMEOUT_MS,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     logger,
   });

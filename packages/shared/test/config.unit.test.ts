@@ -11,6 +11,8 @@ describe('parseConfig', () => {
       WORKER_PORT: 5161,
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: 10,
+      DB_POOL_MAX_WAITING: 100,
+      DB_POOL_WAIT_TIMEOUT_MS: 2000,
       DB_STATEMENT_TIMEOUT_MS: 10000,
       REDIS_PREFIX: '{luna}',
       STREAM_STATUS_OBSOLETING_PERIOD: 20,
@@ -46,6 +48,8 @@ describe('parseConfig', () => {
     [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' }, /^Environment variable HTTP_KEEP_ALIVE_TIMEOUT_MS is invalid/],
     [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],
     [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],
+    [{ DB_POOL_MAX_WAITING: '-1' }, /^Environment variable DB_POOL_MAX_WAITING is invalid/],
+    [{ DB_POOL_WAIT_TIMEOUT_MS: '50' }, /^Environment variable DB_POOL_WAIT_TIMEOUT_MS is invalid/],
   ])('refuses %p with one line naming the variable', (override, message) => {
     let error: unknown;
     try {

@@ -29,7 +29,8 @@ export function createJobRunsRepository(db: Database) {
     },
 
     async jobRuns(): Promise<JobRun[]> {
-      const { rows } = await db.pool.query<JobRun>(
+      // For the worker's /healthcheck: on the health connection, never behind busy feedback.
+      const { rows } = await db.healthPool.query<JobRun>(
         'SELECT job, last_started_at, last_finished_at, last_error FROM job_runs ORDER BY job',
       );
       return rows;

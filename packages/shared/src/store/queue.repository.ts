@@ -80,6 +80,8 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
     run: (limit) => runTake(takeArgs({}, limit)),
     maxInFlight: Math.max(1, Math.floor((db.pool.options.max ?? 10) / 2)),
     maxPerStatement: QUEUE_BATCH_MAX,
+    maxWaiting: db.pool.maxWaiting,
+    refusal: () => db.pool.refusal('too many takes wait for a statement'),
   });
 
   return translatingErrors({

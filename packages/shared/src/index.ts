@@ -33,3 +33,5 @@ export * from './http/request-log';
 export * from './http/routes';
 export * from './http/shutdown';
 export * from './infrastructure';
+export * from './domain/feed-horizon';
+export * from './store/stream-log-feed';

@@ -95,7 +95,8 @@ export class FeedClient {
 
   /** Resolves once the socket has taken what was written (catching up pages wait on it). */
   drained(): Promise<void> {
-    if (this.ended || this.res.writableLength === 0) return Promise.resolve();
+    // 'drain' follows only a write that found the buffer full.
+    if (this.ended || !this.res.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);

@@ -22,6 +22,8 @@ export interface FeedHubOptions {
 
 export class FeedHub {
   readonly clients = new Set<FeedClient>();
+  /** Passes finished so far (tests wait on it instead of sleeping). */
+  passes = 0;
   private readonly horizon = new FeedHorizon();
   /** Rows up to here were handed to the clients; undefined until the first horizon. */
   private dispatched: number | undefined;
@@ -67,6 +69,7 @@ export class FeedHub {
       .catch((error: unknown) => this.options.logger.warn({ err: error }, 'event feed read failed'))
       .finally(() => {
         this.running = false;
+        this.passes += 1;
         if (this.again) {
           this.again = false;
           this.wake();

@@ -3,8 +3,10 @@ import type { EventsFilter, FeedRow } from '@luna-streams/shared';
 
 // One connected client of GET /1/streams/events: a short Server-Sent Events writer with
 // a bounded buffer. Node keeps what the socket has not taken yet in memory
-// (`writableLength`); a client that stops reading lets it grow, so past `bufferBytes`
-// the client is cut off. It reconnects with Last-Event-ID and loses nothing.
+// (`writableLength`); a client that stops reading lets it grow, so when a page of rows
+// (feed-hub.ts) starts while more than `bufferBytes` still wait, the client is cut off:
+// memory per client stays under bufferBytes plus one page. It reconnects with
+// Last-Event-ID and loses nothing.
 
 /** Milliseconds a browser's EventSource waits before reconnecting. */
 export const RETRY_MS = 2000;
@@ -121,9 +123,12 @@ export class FeedClient {
     this.onEnd(this, reason);
   }
 
-  private write(text: string): void {
-    if (this.ended) return;
-    this.res.write(text);
+  /** Cuts the client off when the socket has not taken what the last page left. */
+  checkBacklog(): void {
     if (this.res.writableLength > this.bufferBytes) this.end('slow');
+  }
+
+  private write(text: string): void {
+    if (!this.ended) this.res.write(text);
   }
 }

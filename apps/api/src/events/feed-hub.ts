@@ -6,7 +6,9 @@ import { statusEventText, type FeedClient } from './feed-client';
 // PostgreSQL is the source: NOTIFY (a trigger on stream_logs) only wakes the reader, and
 // a poll every SAFETY_POLL_MS covers a lost notification or a dropped LISTEN connection.
 
-const PAGE = 1000;
+// Rows are written a page at a time, and between pages the sockets get to take them:
+// a client still holding more than its buffer when the next page starts is too slow.
+const PAGE = 50;
 const SAFETY_POLL_MS = 2000;
 /** While rows wait for older transactions to end, look again this soon. */
 const HORIZON_RETRY_MS = 20;
@@ -111,11 +113,13 @@ export class FeedHub {
       const rows = await feed.rows(this.dispatched, final, PAGE);
       this.dispatch(rows);
       this.dispatched = rows.length < PAGE ? final : rows[rows.length - 1]!.seq;
+      if (rows.length === PAGE) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   private dispatch(rows: FeedRow[]): void {
     const { metrics } = this.options;
+    for (const client of this.clients) client.checkBacklog();
     for (const row of rows) {
       const text = statusEventText(row);
       let sent = 0;

@@ -7,7 +7,7 @@ import { FeedClient, statusEventText } from './feed-client';
 // before the 200 is written, so a bad request is an ordinary Luna error, never a
 // half-open event stream.
 
-const CATCH_UP_PAGE = 500;
+const CATCH_UP_PAGE = 50;
 
 /** Last-Event-ID (the header browsers send on reconnect) or the last_event_id parameter. */
 export function lastEventId(req: Request, query: EventsQuery): number | undefined {
@@ -53,6 +53,7 @@ export async function follow(deps: ApiDeps, req: Request, res: Response, query: 
   let from = after;
   while (from < until && !client.isEnded) {
     const rows = await eventFeed.rows(from, until, CATCH_UP_PAGE, filter);
+    client.checkBacklog();
     for (const row of rows) client.send(row, statusEventText(row));
     metrics.eventsSent.inc(rows.length);
     from = rows.length < CATCH_UP_PAGE ? until : rows[rows.length - 1]!.seq;

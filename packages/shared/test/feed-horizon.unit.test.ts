@@ -1,25 +1,33 @@
 import { FeedHorizon } from '../src/domain/feed-horizon';
 
+const ids = (...xids: number[]) => new Set(xids.map(String));
+
 describe('FeedHorizon', () => {
-  test('nothing is final before a snapshot shows every earlier transaction ended', () => {
+  test('nothing is final while a transaction running after the sequence was read still runs', () => {
     const horizon = new FeedHorizon();
-    expect(horizon.advance(100n)).toBe(-1);
-    horizon.observe({ lastDrawn: 10, xmax: 105n });
-    // A transaction below 105 is still running: seqs up to 10 may still commit.
-    expect(horizon.advance(103n)).toBe(-1);
+    expect(horizon.advance(ids(7))).toBe(-1);
+    horizon.observe({ lastDrawn: 10, running: ids(7, 9) });
+    // 9 still runs: it may own a seq up to 10 and commit later.
+    expect(horizon.advance(ids(9, 12))).toBe(-1);
     expect(horizon.pending).toBe(true);
-    expect(horizon.advance(105n)).toBe(10);
+    expect(horizon.advance(ids(12, 13))).toBe(10);
     expect(horizon.pending).toBe(false);
   });
 
-  test('a later observation waits for its own transactions; the horizon never goes back', () => {
+  test('with nothing running after the sequence was read, its last value is final at once', () => {
     const horizon = new FeedHorizon();
-    horizon.observe({ lastDrawn: 10, xmax: 105n });
-    horizon.observe({ lastDrawn: 20, xmax: 110n });
-    expect(horizon.advance(107n)).toBe(10);
-    horizon.observe({ lastDrawn: 20, xmax: 111n });
-    expect(horizon.advance(111n)).toBe(20);
-    horizon.observe({ lastDrawn: 5, xmax: 112n });
-    expect(horizon.advance(112n)).toBe(20);
+    horizon.observe({ lastDrawn: 4, running: ids() });
+    expect(horizon.advance(ids())).toBe(4);
+  });
+
+  test('each observation waits for its own transactions; the horizon never goes back', () => {
+    const horizon = new FeedHorizon();
+    horizon.observe({ lastDrawn: 10, running: ids(1) });
+    horizon.observe({ lastDrawn: 20, running: ids(1, 2) });
+    horizon.observe({ lastDrawn: 25, running: ids(2, 3) });
+    expect(horizon.advance(ids(2))).toBe(10);
+    expect(horizon.advance(ids())).toBe(25);
+    horizon.observe({ lastDrawn: 5, running: ids() });
+    expect(horizon.advance(ids())).toBe(25);
   });
 });

@@ -97,11 +97,11 @@ export class FeedHub {
 
   private async pass(): Promise<void> {
     const { feed } = this.options;
-    // The sequence first, then a later snapshot: see domain/feed-horizon.ts.
+    // The sequence first, then the running transactions: see domain/feed-horizon.ts.
     const lastDrawn = await feed.lastDrawn();
-    const { xmin, xmax } = await feed.snapshot();
-    this.horizon.observe({ lastDrawn, xmax });
-    const final = this.horizon.advance(xmin);
+    const running = await feed.runningTransactions();
+    this.horizon.observe({ lastDrawn, running });
+    const final = this.horizon.advance(running);
     if (final < 0) return;
     if (this.dispatched === undefined) {
       // Without Last-Event-ID a feed starts at the present.

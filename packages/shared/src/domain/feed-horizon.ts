@@ -4,35 +4,37 @@
 // row can still appear.
 //
 // Writers take a transaction id before drawing a seq (the column's default does both).
-// So when the feed reads the sequence's last value Q and afterwards takes a snapshot
-// with xmax X, every seq <= Q belongs to a transaction whose id is below X. Once a later
-// snapshot's xmin reaches X, all of those have ended: rows up to Q are final (committed
-// and visible, or never to appear). Q is then the horizon.
+// So when the feed reads the sequence's last value Q and afterwards the ids of every
+// running transaction, each seq <= Q belongs to a transaction that had ended by then or
+// is in that list. Once a later read finds none of the listed ids running, all of those
+// transactions have ended: rows up to Q are final (committed and visible, or never to
+// appear). Q is then the horizon. (A snapshot's xmax is no such bound: it is one past
+// the last *completed* id, and transactions above it may be running.)
 
 export interface Observation {
-  /** The sequence's last drawn value, read before the snapshot. */
+  /** The sequence's last drawn value, read first. */
   lastDrawn: number;
-  /** xmax of a snapshot taken after lastDrawn was read. */
-  xmax: bigint;
+  /** The ids of the transactions running when read after lastDrawn. */
+  running: ReadonlySet<string>;
 }
 
 export class FeedHorizon {
   private waiting: Observation[] = [];
   private final = -1;
 
-  /** Records a (last drawn seq, later snapshot xmax) pair. */
+  /** Records a (last drawn seq, transactions running afterwards) pair. */
   observe(observation: Observation): void {
     this.waiting.push(observation);
   }
 
   /**
-   * With the xmin of a snapshot taken after every observation so far: the highest seq
-   * known final, or -1 while none is.
+   * With the transactions running at a read made after every observation so far: the
+   * highest seq known final, or -1 while none is.
    */
-  advance(xmin: bigint): number {
-    const ready = this.waiting.filter((o) => o.xmax <= xmin);
-    this.waiting = this.waiting.filter((o) => o.xmax > xmin);
-    for (const o of ready) this.final = Math.max(this.final, o.lastDrawn);
+  advance(running: ReadonlySet<string>): number {
+    const ended = (o: Observation) => ![...o.running].some((id) => running.has(id));
+    for (const o of this.waiting.filter(ended)) this.final = Math.max(this.final, o.lastDrawn);
+    this.waiting = this.waiting.filter((o) => !ended(o));
     return this.final;
   }
 

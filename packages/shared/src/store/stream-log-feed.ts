@@ -68,13 +68,16 @@ export function createStreamLogFeed(db: Database) {
       return Number(rows[0]?.last ?? 0);
     },
 
-    /** xmin and xmax of a fresh snapshot: ids below xmin have ended, ids from xmax had not begun. */
-    async snapshot(): Promise<{ xmin: bigint; xmax: bigint }> {
-      const { rows } = await db.pool.query<{ xmin: string; xmax: string }>(
-        `SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax
-           FROM pg_current_snapshot() AS s`,
+    /**
+     * The ids of every transaction running on the server now that has one (only those can
+     * write), prepared ones included. pg_stat_activity reads them from each backend as is.
+     */
+    async runningTransactions(): Promise<Set<string>> {
+      const { rows } = await db.pool.query<{ xid: string }>(
+        `SELECT backend_xid::text AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+         UNION SELECT transaction::text FROM pg_prepared_xacts`,
       );
-      return { xmin: BigInt(rows[0]!.xmin), xmax: BigInt(rows[0]!.xmax) };
+      return new Set(rows.map((r) => r.xid));
     },
 
     /** Rows with after < seq <= upTo, matching `filter`, in seq order, at most `limit`. */

@@ -17,7 +17,7 @@ export function free(port) {
 
 const masked = (url) => url.replace(/:[^:@/]+@/, ':***@');
 
-/** PostgreSQL accepts a session on DATABASE_URL's database, and Redis a connection on REDIS_URL. */
+/** PostgreSQL accepts a session on DATABASE_URL's database, and Redis a connection on REDIS_URL when it is set. */
 export async function serversAnswer({ DATABASE_URL, REDIS_URL }) {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
@@ -31,6 +31,8 @@ export async function serversAnswer({ DATABASE_URL, REDIS_URL }) {
   } finally {
     await client.end().catch(() => undefined);
   }
+  // A Cluster or Sentinel setting instead of REDIS_URL: the apps report what they cannot reach.
+  if (!REDIS_URL) return;
   const redis = new URL(REDIS_URL);
   if (['redis:', 'rediss:'].includes(redis.protocol)) {
     if (!(await answers(Number(redis.port || 6379), redis.hostname))) {

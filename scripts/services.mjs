@@ -1,7 +1,8 @@
 // The embedded defaults (DESIGN.md section 8): outside production, a missing DATABASE_URL
 // starts an embedded PostgreSQL 15 (real binaries from npm, data kept under .data/postgres),
-// and a missing REDIS_URL starts redis-server from PATH (data under .data/redis). Both
-// listen on loopback ports of their own, never 5432 and 6379.
+// and with no Redis named (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS) it starts
+// redis-server from PATH (data under .data/redis). Both listen on loopback ports of their
+// own, never 5432 and 6379.
 //
 //   node scripts/services.mjs     start what is missing, print one line of JSON
 //                                 {"DATABASE_URL":...,"REDIS_URL":...}, stop both on SIGTERM/SIGINT
@@ -91,13 +92,17 @@ export function failureLine(error) {
  * In production (NODE_ENV=production) both URLs are required.
  */
 export async function startServices(env = process.env, log = (m) => process.stderr.write(`${m}\n`)) {
-  if (env.NODE_ENV === 'production' && (!env.DATABASE_URL || !env.REDIS_URL)) {
-    throw new StartupError('NODE_ENV=production: set DATABASE_URL and REDIS_URL (no embedded defaults in production)');
+  // A Cluster or Sentinel setting names Redis as well as a URL does (the apps refuse more than one).
+  const redisNamed = Boolean(env.REDIS_URL || env.REDIS_CLUSTER_NODES || env.REDIS_SENTINELS);
+  if (env.NODE_ENV === 'production' && (!env.DATABASE_URL || !redisNamed)) {
+    throw new StartupError(
+      'NODE_ENV=production: set DATABASE_URL and one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS (no embedded defaults in production)',
+    );
   }
   const dataRoot = env.LUNA_DATA_DIR ?? join(root, '.data');
   const stops = [];
   try {
-    const redis = env.REDIS_URL ? { url: env.REDIS_URL } : await startRedis(dataRoot, log);
+    const redis = redisNamed ? { url: env.REDIS_URL } : await startRedis(dataRoot, log);
     if (redis.stop) stops.push(redis.stop);
     const postgres = env.DATABASE_URL
       ? { url: env.DATABASE_URL }

@@ -65,7 +65,9 @@ if (process.env.LUNA_SKIP_BUILD !== '1') {
 // The apps' memory settings as shipped (deploy/runtime-env.json, also in the Dockerfile);
 // a value already in the environment wins.
 const runtime = JSON.parse(readFileSync(join(root, 'deploy', 'runtime-env.json'), 'utf8'));
-const env = { ...runtime, ...process.env, DATABASE_URL: services.DATABASE_URL, REDIS_URL: services.REDIS_URL };
+const env = { ...runtime, ...process.env, DATABASE_URL: services.DATABASE_URL };
+// Set only when it names the Redis (given, or the embedded one), never beside a Cluster or Sentinel setting.
+if (services.REDIS_URL) env.REDIS_URL = services.REDIS_URL;
 const apps = ['api', 'worker'].map((app) =>
   spawn(process.execPath, [join(root, 'apps', app, 'dist', 'main.js')], { cwd: root, env, stdio: 'inherit' }),
 );
@@ -104,9 +106,15 @@ try {
   log(`  queue dashboard  http://127.0.0.1:${port}/admin/queues`);
   log(`  worker           http://127.0.0.1:${workerPort} (agents' feedback)`);
   log(`  PostgreSQL       ${services.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`);
-  log(`  Redis            ${services.REDIS_URL}`);
+  log(`  Redis            ${redisShown(env)}`);
   log('Ctrl-C stops everything.');
 } catch (error) {
   process.stderr.write(`${error.message}: see the apps' lines above\n`);
   await stop(1);
+}
+
+function redisShown(env) {
+  if (env.REDIS_CLUSTER_NODES) return `Cluster ${env.REDIS_CLUSTER_NODES}`;
+  if (env.REDIS_SENTINELS) return `Sentinel ${env.REDIS_SENTINELS} (master ${env.REDIS_SENTINEL_MASTER ?? '?'})`;
+  return env.REDIS_URL.replace(/:[^:@/]+@/, ':***@');
 }

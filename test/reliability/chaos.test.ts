@@ -1,10 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
-import { Queue } from 'bullmq';
 import pg from 'pg';
-import { JOB_NAMES, STREAMS_PENDING_QUEUE, TRANSITIONS, type Place } from '../../packages/shared/src';
-import { runAgent, type AgentEvent, type AgentReport } from '../../examples/agent/agent';
-import { ACCOUNT_A, ACCOUNT_B, streamBody } from '../support/api';
+import { JOB_NAMES } from '../../packages/shared/src';
+import { createChaosStreams, startFleet } from '../support/fleet';
+import { settleAndAudit } from '../support/fleet-checks';
 import { ownPostgres, type OwnPostgres } from '../support/own-postgres';
 import { startApp, type RunningApp } from '../support/process';
 import { ownRedis, type OwnRedis } from '../support/redis-server';
@@ -14,8 +12,9 @@ import { databaseTime, eventually, jobRunAfter } from '../support/wait';
 // restarted empty, PostgreSQL is restarted, and one of two workers is SIGKILLed. The
 // service runs as real processes on a PostgreSQL and a redis-server of this test's own.
 // At the end: every stream in a state the status rules allow, every log sequence allowed
-// by them, no stream taken from an agent that was still current, every due autorestart
-// made exactly once, and the pending mirror equal to PostgreSQL's pending set.
+// by them, no version handed out by two takes of one stream, no stream taken from an
+// agent that was still current, every due autorestart made exactly once, and the pending
+// mirror equal to PostgreSQL's pending set.
 
 const STREAMS = 2000;
 const AGENTS = 20;
@@ -56,30 +55,6 @@ async function post(url: string, body: unknown): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-async function createStreams(): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 20 }, async () => {
-      while (next < STREAMS) {
-        const i = next++;
-        const res = await post(
-          `${api.url}/1/streams`,
-          streamBody({
-            account_id: i % 2 ? ACCOUNT_A : ACCOUNT_B,
-            name: `chaos-${i}`,
-            data:
-              i % 2
-                ? { type: 'videofile', reference: `/data/video/${i}.mp4` }
-                : { type: 'tcp', reference: `rtsp://10.0.${i % 250}.1:554/live` },
-            autorestart: { restart: 1, attempt_count: 50, delay: 1 },
-          }),
-        );
-        if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
-      }
-    }),
-  );
-}
-
 /** Probes during an outage: every answer must be 503 with error_code 2, within 2 s. */
 async function probeOutage(urls: { url: string; body?: unknown }[]): Promise<number> {
   let probes = 0;
@@ -103,51 +78,21 @@ async function answersOk(url: string): Promise<boolean> {
   }
 }
 
-/**
- * A stream was taken from an agent still current when that agent's keep-alive, sent after
- * another agent's take of the stream had been answered, was accepted (in_progress with its
- * version) while its own take came before that other take.
- */
-function takenFromCurrentAgent(events: AgentEvent[]): string[] {
-  const byStream = new Map<string, AgentEvent[]>();
-  for (const e of events) byStream.set(e.stream_id, [...(byStream.get(e.stream_id) ?? []), e]);
-  const problems: string[] = [];
-  for (const [stream, list] of byStream) {
-    const takes = list.filter((e): e is Extract<AgentEvent, { kind: 'taken' }> => e.kind === 'taken');
-    for (const e of list) {
-      if (e.kind !== 'answer' || e.answer.status !== 'in_progress' || e.answer.version !== e.version) continue;
-      const own = takes.filter((t) => t.agent === e.agent && t.at < e.sentAt).at(-1);
-      if (!own) continue;
-      const other = takes.find((t) => t.agent !== e.agent && t.at > own.at && t.at < e.sentAt);
-      if (other) problems.push(`${stream}: ${other.agent} took it while ${e.agent} stayed current`);
-    }
-  }
-  return problems;
-}
-
 it('survives Redis and PostgreSQL restarts and a killed worker, losing and duplicating nothing', async () => {
   const faults: string[] = [];
-  await createStreams();
+  await createChaosStreams(api.url, STREAMS);
 
-  const events: AgentEvent[] = [];
-  const controller = new AbortController();
-  setMaxListeners(AGENTS, controller.signal); // every agent waits on it
-  const fleet: Promise<AgentReport>[] = Array.from({ length: AGENTS }, (_, n) =>
-    runAgent({
-      name: `agent-${n}`,
-      apiUrl: api.url,
-      // A third report to each worker, a third to the API.
-      feedbackUrl: [workers[0]!.url, workers[1]!.url, api.url][n % 3],
-      capacity: 40,
-      feedbackPeriodMs: 300,
-      finishAfterSeconds: 4,
-      failureRate: 0.003,
-      runSeconds: 0,
-      log: () => undefined,
-      onEvent: (e) => events.push(e),
-      signal: controller.signal,
-    }),
-  );
+  const fleet = startFleet({
+    apiUrl: api.url,
+    // A third report to each worker, a third to the API.
+    feedbackUrls: [workers[0]!.url, workers[1]!.url, api.url],
+    agents: AGENTS,
+    capacity: 40,
+    feedbackPeriodMs: 300,
+    finishAfterSeconds: 4,
+    failureRate: 0.003,
+  });
+  const { events } = fleet;
   // How long a server stays down: the fault itself, not a wait for something to happen.
   const outage = (ms: number) => new Promise((r) => setTimeout(r, ms));
   // Between faults the test waits for signs of work, not for a fixed time: streams finished
@@ -201,104 +146,20 @@ it('survives Redis and PostgreSQL restarts and a killed worker, losing and dupli
   await moreDone(20, 'after the worker died');
   await jobsDb.end();
 
-  controller.abort();
-  const reports = await Promise.all(fleet);
-  const taken = reports.reduce((n, r) => n + r.taken, 0);
-  const done = reports.reduce((n, r) => n + r.done, 0);
-  const failed = reports.reduce((n, r) => n + r.failed, 0);
-  expect(done).toBeGreaterThan(100);
-  expect(failed).toBeGreaterThan(0);
+  const totals = await fleet.stop();
+  expect(totals.done).toBeGreaterThan(100);
+  expect(totals.failed).toBeGreaterThan(0);
 
-  const db = new pg.Client({ connectionString: postgres.url });
-  await db.connect();
-  const mirror = new Queue(STREAMS_PENDING_QUEUE, { connection: { url: redis.url }, prefix: env.REDIS_PREFIX });
-  try {
-    // With the fleet gone, the survivors settle: lost handlers back to pending, every due
-    // failure restarted, the mirror caught up.
-    const settled = async () => {
-      const { rows } = await db.query<{ busy: string }>(
-        `SELECT count(*) AS busy FROM streams
-          WHERE status IN ('in_progress', 'handler_lost', 'restart')
-             OR (status = 'failure' AND autorestart_next_at IS NOT NULL)`,
-      );
-      return rows[0]!.busy === '0';
-    };
-    await eventually(settled, 30_000, 'streams settled after the fleet stopped');
-
-    // Final states.
-    const { rows: streams } = await db.query<{
-      stream_id: string;
-      status: string;
-      autorestart_current_attempt: number;
-      autorestart_status: string;
-    }>('SELECT stream_id::text, status, autorestart_current_attempt, autorestart_status FROM streams');
-    expect(streams).toHaveLength(STREAMS);
-    const statuses = new Set(streams.map((s) => s.status));
-    for (const status of statuses) expect(['pending', 'done']).toContain(status);
-
-    // Every log sequence follows the status rules; every failure was restarted exactly once.
-    const { rows: logs } = await db.query<{ stream_id: string; status: Place; version: number }>(
-      'SELECT stream_id::text, status, version FROM stream_logs ORDER BY stream_id, seq',
-    );
-    const byStream = new Map<string, { status: Place; version: number }[]>();
-    for (const l of logs) byStream.set(l.stream_id, [...(byStream.get(l.stream_id) ?? []), l]);
-    const allowed = (from: Place, to: Place) => (TRANSITIONS[from]?.[to]?.length ?? 0) > 0;
-    const broken: string[] = [];
-    let failures = 0;
-    let handlerLost = 0;
-    for (const s of streams) {
-      const chain = byStream.get(s.stream_id) ?? [];
-      let previous: { status: Place; version: number } = { status: 'absent', version: 1 };
-      let attemptsSinceDone = 0;
-      chain.forEach((entry, i) => {
-        if (!allowed(previous.status, entry.status) || entry.version < previous.version) {
-          broken.push(`${s.stream_id}: ${previous.status}/${previous.version} → ${entry.status}/${entry.version}`);
-        }
-        if (entry.status === 'failure') {
-          failures++;
-          attemptsSinceDone++;
-          if (chain[i + 1]?.status !== 'restart' || chain[i + 2]?.status !== 'pending') {
-            broken.push(`${s.stream_id}: failure #${i} not followed by one restart`);
-          }
-        }
-        if (entry.status === 'handler_lost') handlerLost++;
-        if (entry.status === 'done') attemptsSinceDone = 0;
-        previous = entry;
-      });
-      if (chain.at(-1)?.status !== s.status)
-        broken.push(`${s.stream_id}: last log ${chain.at(-1)?.status} ≠ ${s.status}`);
-      if (s.autorestart_current_attempt !== attemptsSinceDone) {
-        broken.push(`${s.stream_id}: ${s.autorestart_current_attempt} autorestarts counted, ${attemptsSinceDone} due`);
-      }
-    }
-    expect(broken).toEqual([]);
-    // An agent counts a failure it reported even when the answer said it was no longer its stream.
-    expect(failures).toBeGreaterThan(0);
-    expect(failures).toBeLessThanOrEqual(failed);
-    expect(handlerLost).toBeGreaterThan(0);
-
-    // No stream was handed to a second agent while the first was still current.
-    expect(takenFromCurrentAgent(events)).toEqual([]);
-
-    // The pending mirror lost nothing: it equals PostgreSQL's pending set.
-    const pending = await db.query<{ stream_id: string }>(
-      "SELECT stream_id::text FROM streams WHERE status = 'pending' ORDER BY 1",
-    );
-    await eventually(
-      async () => {
-        const jobs = await mirror.getJobs(['waiting', 'prioritized', 'delayed']);
-        return JSON.stringify(jobs.map((j) => j.id).sort()) === JSON.stringify(pending.rows.map((r) => r.stream_id));
-      },
-      20_000,
-      'the mirror equal to the pending set',
-    );
-
-    process.stdout.write(
-      `chaos: ${faults.join('; ')}; ${taken} takes, ${done} done, ${failed} failures restarted once each, ` +
-        `${handlerLost} handler_lost, ${logs.length} log rows checked, 0 violations\n`,
-    );
-  } finally {
-    await mirror.close();
-    await db.end();
-  }
+  const audit = await settleAndAudit(env, STREAMS, totals);
+  expect(audit.broken).toEqual([]);
+  expect(audit.doubleAssigned).toEqual([]);
+  for (const status of audit.statuses) expect(['pending', 'done']).toContain(status);
+  // An agent counts a failure it reported even when the answer said it was no longer its stream.
+  expect(audit.failures).toBeGreaterThan(0);
+  expect(audit.failures).toBeLessThanOrEqual(totals.failed);
+  expect(audit.handlerLost).toBeGreaterThan(0);
+  process.stdout.write(
+    `chaos: ${faults.join('; ')}; ${totals.taken} takes, ${totals.done} done, ${totals.failed} failures restarted ` +
+      `once each, ${audit.handlerLost} handler_lost, ${audit.logRows} log rows checked, 0 violations\n`,
+  );
 }, 240_000);

@@ -42,7 +42,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     database,
     async close() {
       await shutdown.run('test finished');
-      await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
+      if (config.REDIS_URL) await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
       await database.drop();
     },
   };

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { migrate, migrationsFingerprint } from '../../packages/shared/src/store/migrator';
 import { ADMIN_DATABASE_URL, databaseUrl } from './env';
 
-// Each test file owns a database cloned from a migrated template (STYLE.md, Tests):
+// Each test file owns a database cloned from a migrated template (docs/dev/conventions.md, Tests):
 // cloning is fast, and no file sees another's rows.
 
 export function templateName(): string {

@@ -8,7 +8,7 @@ export type TestWorker = ReturnType<typeof composeWorker>;
 export function startTestWorker(api: TestApi, env: Record<string, string> = {}): TestWorker {
   const config = testConfig(api.database.url, {
     REDIS_PREFIX: api.deps.config.REDIS_PREFIX,
-    REDIS_URL: api.deps.config.REDIS_URL,
+    REDIS_URL: api.deps.config.REDIS_URL ?? '',
     STREAM_STATUS_OBSOLETING_PERIOD: '2',
     STREAM_STATUS_OBSOLETING_INTERVAL: '1',
     RECONCILE_INTERVAL: '1',

@@ -7,6 +7,7 @@ import {
   notFound,
   requestId,
   requestLog,
+  shedLoad,
 } from '@luna-streams/shared';
 import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
@@ -29,6 +30,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
   app.use(deps.shutdown.connectionClose());
+  // Every path under these needs the database; health, docs and metrics never wait for it.
+  app.use(['/1/streams', '/1/groups', '/1/linker'], shedLoad(deps.db.pool));
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(docsRouter());

@@ -52,7 +52,7 @@ export function composeApi(config: Config, logger: Logger) {
     db,
     redis,
     streams: createStreamsRepository(db),
-    streamChanges: createStreamChangesRepository(db.prisma),
+    streamChanges: createStreamChangesRepository(db),
     streamLogs: createStreamLogsRepository(db),
     eventFeed,
     events,

@@ -1,4 +1,4 @@
-import { maskUrl, type Config } from '@luna-streams/shared';
+import { maskUrl, type Config, type HostPort, type RedisTarget } from '@luna-streams/shared';
 
 // GET /1/config (spec 4.23, DESIGN.md section 9): the settings in force, grouped the
 // LUNA way, with every password masked, including those inside connection URLs.
@@ -16,15 +16,27 @@ export function configView(config: Config): Record<string, unknown> {
       database_url: maskUrl(config.DATABASE_URL),
       db_settings: {
         connection_pool_size: config.DB_POOL_SIZE,
+        connection_pool_max_waiting: config.DB_POOL_MAX_WAITING,
+        connection_wait_timeout_ms: config.DB_POOL_WAIT_TIMEOUT_MS,
         statement_timeout_ms: config.DB_STATEMENT_TIMEOUT_MS,
       },
     },
-    LUNA_STREAMS_REDIS: { redis_url: maskUrl(config.REDIS_URL), prefix: config.REDIS_PREFIX },
+    LUNA_STREAMS_REDIS: { ...redisView(config.redis), prefix: config.REDIS_PREFIX },
     LUNA_STREAMS_LOGGER: { log_level: config.LOG_LEVEL.toUpperCase(), log_to_stdout: 1, log_to_file: 0 },
     LUNA_STREAMS_HTTP: { port: config.PORT, worker_port: config.WORKER_PORT },
     STREAM_STATUS_OBSOLETING_PERIOD: config.STREAM_STATUS_OBSOLETING_PERIOD,
     STREAM_STATUS_OBSOLETING_INTERVAL: config.STREAM_STATUS_OBSOLETING_INTERVAL,
   };
+}
+
+/** Only the settings of the mode in force; a password shows as *** (set) or '' (unset). */
+function redisView(target: RedisTarget): Record<string, unknown> {
+  const list = (nodes: HostPort[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  const tls = { tls: target.tls !== undefined, tls_ca_file: target.tls?.caFile ?? '' };
+  if (target.mode === 'single') return { mode: 'single', redis_url: maskUrl(target.url), ...tls };
+  const auth = { username: target.username ?? '', password: target.password === undefined ? '' : '***', ...tls };
+  if (target.mode === 'cluster') return { mode: 'cluster', cluster_nodes: list(target.nodes), ...auth };
+  return { mode: 'sentinel', sentinels: list(target.sentinels), sentinel_master: target.masterName, ...auth };
 }
 
 /** The text/plain form: one `SECTION.key = value` line per setting. */

@@ -7,6 +7,7 @@ import type {
   ScheduledAutorestart,
   Logger,
   Metrics,
+  RedisConnection,
   Shutdown,
   StreamChangesRepository,
   StreamLogFeed,
@@ -14,7 +15,6 @@ import type {
   StreamsRepository,
 } from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { FeedHub } from './events/feed-hub';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
@@ -22,7 +22,7 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   streams: StreamsRepository;
   streamChanges: StreamChangesRepository;
   streamLogs: StreamLogsRepository;

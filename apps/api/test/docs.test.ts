@@ -88,6 +88,7 @@ describe('GET /docs/dev', () => {
         'background-jobs.html',
         'settings.html',
         'operations.html',
+        'conventions.html',
       ]),
     );
     for (const link of links) await request(api.app).get(`/docs/dev/${link}`).expect(200);

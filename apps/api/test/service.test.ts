@@ -62,4 +62,25 @@ describe('GET /1/config', () => {
       await shutdown.run('test');
     }
   });
+
+  it.each([
+    [
+      { REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2', REDIS_USERNAME: 'luna', REDIS_PASSWORD: 'redispass' },
+      { mode: 'cluster', cluster_nodes: '127.0.0.1:1,127.0.0.1:2', username: 'luna', password: '***', tls: false },
+    ],
+    [
+      { REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_MASTER: 'luna', REDIS_PASSWORD: 'redispass', REDIS_TLS: 'true' },
+      { mode: 'sentinel', sentinels: '127.0.0.1:1', sentinel_master: 'luna', password: '***', tls: true },
+    ],
+  ])('shows the Redis mode in force, its password masked: %p', async (env, shown) => {
+    const config = testConfig(api.database.url, { REDIS_URL: '', ...env });
+    const { app, shutdown } = composeApi(config, createLogger({ level: 'silent', name: 'test', pretty: false }));
+    try {
+      const res = await request(app).get('/1/config').expect(200);
+      expect(JSON.stringify(res.body)).not.toContain('redispass');
+      expect(res.body.LUNA_STREAMS_REDIS).toMatchObject({ ...shown, prefix: config.REDIS_PREFIX });
+    } finally {
+      await shutdown.run('test');
+    }
+  });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
 import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
+import { TEST_REDIS_URL } from '../../../test/support/env';
 import { FeedReader } from '../../../test/support/events';
 import { startApp, type RunningApp } from '../../../test/support/process';
 import { eventually } from '../../../test/support/wait';
@@ -98,12 +99,13 @@ test('pings at least every EVENTS_PING_INTERVAL, and a retry hint first', async 
   expect(feed.comments[0]).toBe(': ping');
 });
 
-test('EVENTS_MAX_CLIENTS: one more client is 503 with a Luna body', async () => {
+test('EVENTS_MAX_CLIENTS: one more client is 503 with code 3 and Retry-After', async () => {
   await Promise.all([open(), open(), open()]);
   const res = await request(server).get('/1/streams/events').expect(503);
+  expect(res.headers['retry-after']).toBeDefined();
   expect(res.body).toEqual({
-    error_code: 2,
-    desc: 'Service unavailable',
+    error_code: 3,
+    desc: 'Service overloaded',
     detail: 'Event stream clients are at the limit (3)',
   });
   readers.splice(0).forEach((r) => r.close());
@@ -114,7 +116,7 @@ test('EVENTS_MAX_CLIENTS: one more client is 503 with a Luna body', async () => 
 describe('a second API process', () => {
   let second: RunningApp;
   beforeAll(async () => {
-    second = await startApp('api', { DATABASE_URL: api.database.url, REDIS_URL: api.deps.config.REDIS_URL });
+    second = await startApp('api', { DATABASE_URL: api.database.url, REDIS_URL: TEST_REDIS_URL });
   }, 60_000);
   afterAll(() => second.stop());
 

@@ -1,11 +1,12 @@
 import express from 'express';
 import type {
-  BackgroundRepository,
   Config,
   Database,
   FeedbackRepository,
+  JobRunsRepository,
   Logger,
   Metrics,
+  RedisConnection,
   ScheduledAutorestart,
   Shutdown,
 } from '@luna-streams/shared';
@@ -21,16 +22,16 @@ import {
   requestLog,
   requireAdminToken,
   route,
+  shedLoad,
 } from '@luna-streams/shared';
-import type { Redis } from 'ioredis';
 
 export interface WorkerDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   shutdown: Shutdown;
-  background: BackgroundRepository;
+  jobRuns: JobRunsRepository;
   feedback: FeedbackRepository;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   metrics: Metrics;
@@ -46,16 +47,18 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
   app.use(deps.shutdown.connectionClose());
+  app.use('/1/streams/feedback', shedLoad(deps.db.pool));
   app.use(jsonBody());
   const router = express.Router();
   route(router, '/healthcheck', {
     get: healthcheck({
-      pool: deps.db.pool,
+      // Its own connection: a busy feedback pool must not take a healthy copy out of rotation.
+      pool: deps.db.healthPool,
       redis: deps.redis,
       // When each scheduled job last ran, from PostgreSQL: every worker copy answers the same.
       details: async () => ({
         jobs: Object.fromEntries(
-          (await deps.background.jobRuns()).map((run) => [
+          (await deps.jobRuns.jobRuns()).map((run) => [
             run.job,
             {
               last_started_at: run.last_started_at.toISOString(),

@@ -1,7 +1,12 @@
 import {
   connectInfrastructure,
-  createBackgroundRepository,
+  createAutorestartRepository,
   createFeedbackRepository,
+  createGaugesRepository,
+  createHandlerLostRepository,
+  createJobRunsRepository,
+  createLogRetentionRepository,
+  createMirrorMarksRepository,
   createMetrics,
   scheduleAutorestarts,
   Shutdown,
@@ -18,12 +23,33 @@ import { startJobs } from './jobs-runner';
  */
 export function composeWorker(config: Config, logger: Logger) {
   const { db, redis, pendingQueue, jobsQueue, close } = connectInfrastructure(config, logger);
-  const background = createBackgroundRepository(db);
+  const jobRuns = createJobRunsRepository(db);
   const metrics = createMetrics('worker');
   const jobs = config.WORKER_ROLES.includes('jobs')
-    ? startJobs({ config, logger, background, redis, pendingQueue, metrics }, jobsQueue)
+    ? startJobs(
+        {
+          config,
+          logger,
+          lostHandlers: createHandlerLostRepository(db),
+          autorestarts: createAutorestartRepository(db),
+          logRetention: createLogRetentionRepository(db),
+          jobRuns,
+          mirrorMarks: createMirrorMarksRepository(db),
+          redis,
+          pendingQueue,
+          metrics,
+        },
+        jobsQueue,
+      )
     : undefined;
-  const gauges = startGauges({ metrics, background, pendingQueue, jobsQueue, intervalMs: 15_000, logger });
+  const gauges = startGauges({
+    metrics,
+    gauges: createGaugesRepository(db),
+    pendingQueue,
+    jobsQueue,
+    intervalMs: 15_000,
+    logger,
+  });
 
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
@@ -37,7 +63,7 @@ export function composeWorker(config: Config, logger: Logger) {
     db,
     redis,
     shutdown,
-    background,
+    jobRuns,
     feedback: createFeedbackRepository(db),
     scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
     metrics,

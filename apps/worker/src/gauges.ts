@@ -1,7 +1,11 @@
-import type { BackgroundRepository, Logger, Metrics, PendingJobData } from '@luna-streams/shared';
+import {
+  STORED_STATUSES,
+  type GaugesRepository,
+  type Logger,
+  type Metrics,
+  type PendingJobData,
+} from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
-
-const STATUSES = ['pending', 'in_progress', 'done', 'pause', 'cancel', 'failure'] as const;
 
 /**
  * The database-wide gauges, computed by the worker on a timer (DESIGN.md section 9): streams
@@ -9,7 +13,7 @@ const STATUSES = ['pending', 'in_progress', 'done', 'pause', 'cancel', 'failure'
  */
 export function startGauges(options: {
   metrics: Metrics;
-  background: BackgroundRepository;
+  gauges: GaugesRepository;
   pendingQueue: Queue<PendingJobData>;
   jobsQueue: Queue;
   intervalMs: number;
@@ -17,8 +21,8 @@ export function startGauges(options: {
 }): { stop(): void; refresh(): Promise<void> } {
   const { metrics } = options;
   const refresh = async () => {
-    const snapshot = await options.background.statusSnapshot();
-    for (const status of STATUSES) metrics.streams.set({ status }, snapshot.byStatus[status] ?? 0);
+    const snapshot = await options.gauges.statusSnapshot();
+    for (const status of STORED_STATUSES) metrics.streams.set({ status }, snapshot.byStatus[status] ?? 0);
     const pending = snapshot.byStatus.pending ?? 0;
     metrics.queueDepth.set(pending);
     metrics.oldestPending.set(snapshot.oldestPendingSeconds);

@@ -10,7 +10,7 @@ import { JOB_HANDLERS, schedulers } from './schedulers';
  * (an upsert is idempotent), which brings them back after Redis lost them.
  */
 export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<void> } {
-  const { config, logger, background } = ctx;
+  const { config, logger, jobRuns } = ctx;
   const list = schedulers(config);
 
   const upsertSchedulers = async () => {
@@ -33,18 +33,18 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     if (!scheduled.has(job.name)) return handler(job, ctx);
     // Scheduled jobs record their runs in PostgreSQL, for /healthcheck and operators.
-    await background.recordStart(job.name);
+    await jobRuns.recordStart(job.name);
     try {
       const result = await handler(job, ctx);
-      await background.recordFinish(job.name, result, null);
+      await jobRuns.recordFinish(job.name, result, null);
       return result;
     } catch (error) {
-      await background.recordFinish(job.name, null, (error as Error).message).catch(() => undefined);
+      await jobRuns.recordFinish(job.name, null, (error as Error).message).catch(() => undefined);
       throw error;
     }
   };
 
-  const connection = createRedis(config.REDIS_URL, { role: 'worker', logger });
+  const connection = createRedis(config.redis, { role: 'worker', logger });
   const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
   worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
   worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));

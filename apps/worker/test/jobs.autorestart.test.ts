@@ -59,16 +59,19 @@ async function restartDelays(id: string): Promise<number[]> {
   );
 }
 
-async function takeAndFail(id: string, version = 1) {
-  await request(api.app)
+/** Takes the stream and reports a failure with the version the take handed out. */
+async function takeAndFail(id: string): Promise<number> {
+  const taken = await request(api.app)
     .post('/1/streams/processing/queue')
     .send({ filters: { stream_ids: [id] }, limit: 1 })
     .expect(200);
+  const version = taken.body.streams[0].version as number;
   const res = await request(worker.app)
     .post('/1/streams/feedback')
     .send({ streams: [{ stream_id: id, status: 'failure', version, error: 'Connection refused' }] })
     .expect(200);
   expect(res.body.streams[id]).toEqual({ status: 'failure', version });
+  return version;
 }
 
 describe('autorestart', () => {
@@ -81,7 +84,8 @@ describe('autorestart', () => {
       const got = await stream(id);
       expect(got.autorestart).toMatchObject({ current_attempt: attempt, status: 'in_progress' });
       expect(got.autorestart.last_attempt_time).toEqual(expect.any(String));
-      expect(got.version).toBe(1);
+      // Each restart raises the version, so the failed run's version is never handed out again.
+      expect(got.version).toBe(1 + attempt);
       expect(got.last_error).toBe('Connection refused');
     }
     // Each restart waited for its delay (1 s) by the database's clock; the timer is due by
@@ -98,14 +102,14 @@ describe('autorestart', () => {
       'pending/1',
       'in_progress/1',
       'failure/1',
-      'restart/1',
-      'pending/1',
-      'in_progress/1',
-      'failure/1',
-      'restart/1',
-      'pending/1',
-      'in_progress/1',
-      'failure/1',
+      'restart/2',
+      'pending/2',
+      'in_progress/2',
+      'failure/2',
+      'restart/3',
+      'pending/3',
+      'in_progress/3',
+      'failure/3',
     ]);
   });
 
@@ -137,7 +141,7 @@ describe('autorestart', () => {
       .send(streamBody({ autorestart: settings }))
       .expect(200);
     expect((await stream(id)).autorestart).toMatchObject({ current_attempt: 0, status: 'enabled' });
-    await takeAndFail(id, 2);
+    await takeAndFail(id);
     await eventually(async () => (await stream(id)).status === 'pending', 10_000, 'restart after PUT');
     expect((await stream(id)).autorestart.current_attempt).toBe(1);
   });
@@ -148,7 +152,7 @@ describe('autorestart', () => {
     await request(api.app).patch(`/1/streams/${id}`).send({ status: 'pause' }).expect(204);
     await autorestartSettled(id, 1);
     expect((await stream(id)).status).toBe('pause');
-    expect(await logStatuses(api, id)).toEqual(['pending/1', 'in_progress/1', 'failure/1', 'pause/1']);
+    expect(await logStatuses(api, id)).toEqual(['pending/1', 'in_progress/1', 'failure/1', 'pause/2']);
   });
 
   it('restarts at once with delay 0', async () => {

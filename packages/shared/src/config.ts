@@ -1,6 +1,8 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { redisTarget } from './redis-target';
 
-// Settings come from the environment, parsed once at start by each app (STYLE.md):
+// Settings come from the environment, parsed once at start by each app (docs/dev/conventions.md):
 // nothing else reads process.env. A bad value stops the process with one line that
 // names the variable. README's settings table lists the same names and defaults.
 
@@ -23,12 +25,44 @@ const url = (protocols: string[]) =>
     `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
+/** `host:port,host:port,...` (REDIS_CLUSTER_NODES, REDIS_SENTINELS). */
+const hostPortList = z
+  .string()
+  .regex(/^\s*[^\s:,]+:[0-9]{1,5}\s*(,\s*[^\s:,]+:[0-9]{1,5}\s*)*$/, 'expected host:port,host:port,...')
+  .transform((list) =>
+    list.split(',').map((entry) => {
+      const [host, port] = entry.trim().split(':');
+      return { host: host!, port: Number(port) };
+    }),
+  )
+  .refine((nodes) => nodes.every((n) => n.port >= 1 && n.port <= 65535), 'expected ports between 1 and 65535');
+
+const readableFile = z.string().refine((path) => {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a readable file');
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const configSchema = z.object({
+const settingsSchema = z.object({
   NODE_ENV: z.string().default('development'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
-  REDIS_URL: url(['redis:', 'rediss:']),
+  // One of three ways to reach Redis (redis-target.ts checks that exactly one is set).
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+  REDIS_TLS_CA_FILE: readableFile.optional(),
   PORT: intSetting(0, 65535).default(5160),
   WORKER_PORT: intSetting(0, 65535).default(5161),
   LOG_LEVEL: z
@@ -37,6 +71,8 @@ export const configSchema = z.object({
     .pipe(z.enum(LOG_LEVELS))
     .default('info'),
   DB_POOL_SIZE: intSetting(1, 1000).default(10),
+  DB_POOL_MAX_WAITING: intSetting(0, 100_000).default(100),
+  DB_POOL_WAIT_TIMEOUT_MS: intSetting(100, 60_000).default(2000),
   DB_STATEMENT_TIMEOUT_MS: intSetting(100, 600_000).default(10_000),
   REDIS_PREFIX: z.string().min(1).default('{luna}'),
   STREAM_STATUS_OBSOLETING_PERIOD: intSetting(1, 86_400).default(20),
@@ -58,7 +94,14 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
 });
 
+/** The settings, plus `redis`: how to reach Redis, derived from the REDIS_* settings. */
+export const configSchema = settingsSchema.transform((settings, ctx) => ({
+  ...settings,
+  redis: redisTarget(settings, ctx),
+}));
+
 export type Config = z.output<typeof configSchema>;
+export type Settings = z.output<typeof settingsSchema>;
 
 export class ConfigError extends Error {}
 
@@ -70,7 +113,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
-  const why = present[name] === undefined ? 'is required' : `is invalid: ${issue?.message ?? ''}`;
+  const why =
+    present[name] === undefined
+      ? `is required${issue?.code === 'custom' ? ` ${issue.message}` : ''}`
+      : `is invalid: ${issue?.message ?? ''}`;
   throw new ConfigError(`Environment variable ${name} ${why}`);
 }
 

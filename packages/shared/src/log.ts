@@ -17,7 +17,18 @@ export function createLogger(options: { level: string; name: string; pretty?: bo
         return { type, message, code, stack };
       },
     },
-    redact: { paths: ['*.password', '*.authorization', 'config.DATABASE_URL', 'config.REDIS_URL'], censor: '***' },
+    redact: {
+      paths: [
+        '*.password',
+        '*.authorization',
+        'config.DATABASE_URL',
+        'config.REDIS_URL',
+        'config.REDIS_PASSWORD',
+        'config.redis.url',
+        'config.redis.password',
+      ],
+      censor: '***',
+    },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
   });
 }

@@ -11,6 +11,8 @@ describe('parseConfig', () => {
       WORKER_PORT: 5161,
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: 10,
+      DB_POOL_MAX_WAITING: 100,
+      DB_POOL_WAIT_TIMEOUT_MS: 2000,
       DB_STATEMENT_TIMEOUT_MS: 10000,
       REDIS_PREFIX: '{luna}',
       STREAM_STATUS_OBSOLETING_PERIOD: 20,
@@ -23,6 +25,8 @@ describe('parseConfig', () => {
       EVENTS_MAX_CLIENTS: 1000,
       EVENTS_PING_INTERVAL: 15,
       EVENTS_CLIENT_BUFFER: 1048576,
+      REDIS_TLS: false,
+      redis: { mode: 'single', url: required.REDIS_URL },
     });
   });
 
@@ -39,10 +43,12 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^Environment variable LOG_LEVEL is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /^Environment variable DATABASE_URL is invalid/],
     [{ DATABASE_URL: undefined }, /^Environment variable DATABASE_URL is required$/],
-    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required$/],
+    [{ REDIS_URL: '' }, /^Environment variable REDIS_URL is required \(or REDIS_CLUSTER_NODES/],
     [{ WORKER_ROLES: 'http,cron' }, /^Environment variable WORKER_ROLES is invalid/],
     [{ MAX_IN_PROGRESS_STREAMS: '0' }, /^Environment variable MAX_IN_PROGRESS_STREAMS is invalid/],
     [{ STREAM_STATUS_OBSOLETING_PERIOD: '0' }, /^Environment variable STREAM_STATUS_OBSOLETING_PERIOD is invalid/],
+    [{ DB_POOL_MAX_WAITING: '-1' }, /^Environment variable DB_POOL_MAX_WAITING is invalid/],
+    [{ DB_POOL_WAIT_TIMEOUT_MS: '50' }, /^Environment variable DB_POOL_WAIT_TIMEOUT_MS is invalid/],
   ])('refuses %p with one line naming the variable', (override, message) => {
     let error: unknown;
     try {

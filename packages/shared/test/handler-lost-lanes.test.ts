@@ -1,9 +1,9 @@
-import { createBackgroundRepository } from '../src/store/background.repository';
+import { createHandlerLostRepository } from '../src/store/handler-lost.repository';
 import { createDatabase, type Database } from '../src/store/database';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { seedStreams } from '../../../test/support/seed';
 
-// The handler_lost sweep runs its batches in concurrent lanes (background.repository.ts):
+// The handler_lost sweep runs its batches in concurrent lanes (handler-lost.repository.ts):
 // lanes leapfrog over each other's locked rows, and no stream may be moved twice.
 
 let database: TestDatabase;
@@ -20,11 +20,14 @@ afterAll(async () => {
 describe('handler_lost sweep lanes', () => {
   it('moves every silent stream exactly once, however many lanes and sweeps race', async () => {
     await seedStreams(db.pool, 2500, { status: 'in_progress', silentForSeconds: 3600, returnIds: false });
-    const background = createBackgroundRepository(db);
+    const lostHandlers = createHandlerLostRepository(db);
     // Two sweeps at once (two worker copies), three lanes each, batches of 100.
-    const moved = await Promise.all([background.sweepLostHandlers(5, 100, 3), background.sweepLostHandlers(5, 100, 3)]);
+    const moved = await Promise.all([
+      lostHandlers.sweepLostHandlers(5, 100, 3),
+      lostHandlers.sweepLostHandlers(5, 100, 3),
+    ]);
     expect(moved[0]! + moved[1]!).toBe(2500);
-    expect(await background.sweepLostHandlers(5, 100, 3)).toBe(0);
+    expect(await lostHandlers.sweepLostHandlers(5, 100, 3)).toBe(0);
 
     const { rows } = await db.pool.query<{ status: string; version: number; n: number }>(
       'SELECT status, version, count(*)::int AS n FROM streams GROUP BY status, version',

@@ -102,7 +102,7 @@ describe('decidePatchStatus', () => {
     }
   });
 
-  it('raises the version only when taking a running stream away, re-queues only on pending', () => {
+  it('raises the version when taking a stream from its agent or its result, re-queues only on pending', () => {
     expect(decide('in_progress', 'pending')).toEqual({
       change: true,
       logs: ['pending'],
@@ -110,14 +110,19 @@ describe('decidePatchStatus', () => {
       requeue: true,
     });
     expect(decide('in_progress', 'cancel')).toMatchObject({ bumpVersion: true, requeue: false });
+    // A finished run's version was handed out by a take: it is never handed out again.
     expect(decide('failure', 'pending')).toEqual({
       change: true,
       logs: ['pending'],
-      bumpVersion: false,
+      bumpVersion: true,
       requeue: true,
     });
+    expect(decide('done', 'pending')).toMatchObject({ bumpVersion: true });
+    // done → pause → pending would hand the finished run's version out again otherwise.
+    expect(decide('done', 'pause')).toMatchObject({ bumpVersion: true });
     expect(decide('pause', 'cancel')).toMatchObject({ bumpVersion: false });
-    expect(decide('done', 'pause')).toMatchObject({ bumpVersion: false });
+    expect(decide('cancel', 'pending')).toMatchObject({ bumpVersion: false });
+    expect(decide('pause', 'pending')).toMatchObject({ bumpVersion: false });
   });
 
   it('knows which PATCH targets each stored status has', () => {

@@ -67,4 +67,20 @@ describe('take coalescer', () => {
     fail = false;
     await expect(Promise.all(batched)).resolves.toEqual([[0], [1, 2]]);
   });
+
+  it('refuses a take at once when maxWaiting takes already wait, and serves those that wait', async () => {
+    const q = queueOf(100);
+    const coalescer = createTakeCoalescer({
+      run: q.run,
+      maxInFlight: 1,
+      maxPerStatement: 1000,
+      maxWaiting: 2,
+      refusal: async () => new Error('busy'),
+    });
+    const running = coalescer.take(1);
+    const waiting = [coalescer.take(1), coalescer.take(1)];
+    await expect(coalescer.take(1)).rejects.toThrow('busy');
+    await expect(Promise.all([running, ...waiting])).resolves.toEqual([[0], [1], [2]]);
+    expect(q.calls).toEqual([1, 2]);
+  });
 });

@@ -21,14 +21,14 @@ export async function follow(deps: ApiDeps, req: Request, res: Response, query: 
   const { events, eventFeed, config, metrics } = deps;
   const after = lastEventId(req, query);
   if (events.clients.size >= config.EVENTS_MAX_CLIENTS) {
-    throw new LunaError('SERVICE_UNAVAILABLE', `Event stream clients are at the limit (${config.EVENTS_MAX_CLIENTS})`);
+    throw new LunaError('OVERLOADED', `Event stream clients are at the limit (${config.EVENTS_MAX_CLIENTS})`);
   }
   const { last_event_id: _ignored, ...filter } = query;
   await events.current();
   const oldest = after === undefined ? null : await eventFeed.oldestKept();
   // Re-checked after the awaits: many clients may have been waiting on them together.
   if (events.clients.size >= config.EVENTS_MAX_CLIENTS) {
-    throw new LunaError('SERVICE_UNAVAILABLE', `Event stream clients are at the limit (${config.EVENTS_MAX_CLIENTS})`);
+    throw new LunaError('OVERLOADED', `Event stream clients are at the limit (${config.EVENTS_MAX_CLIENTS})`);
   }
 
   // `until` is read, the client registered and told to hold live rows in one synchronous

@@ -14,7 +14,8 @@ export function serviceRouter({ config, db, redis, metrics }: ApiDeps): Router {
     },
   });
 
-  route(router, '/healthcheck', { get: healthcheck({ pool: db.pool, redis }) });
+  // Its own connection: a busy request pool must not take a healthy copy out of rotation.
+  route(router, '/healthcheck', { get: healthcheck({ pool: db.healthPool, redis }) });
 
   route(router, '/metrics', { get: [admin, metricsEndpoint(metrics)] });
 

@@ -6,9 +6,9 @@ import type { JobHandler } from './context';
  * only while it is still that failure with that deadline, so a timer that fires twice,
  * late, or after a PATCH, a PUT or a reconcile restart changes nothing.
  */
-export const runAutorestart: JobHandler = async (job, { background, logger, metrics }) => {
+export const runAutorestart: JobHandler = async (job, { autorestarts, logger, metrics }) => {
   const { stream_id, deadline } = job.data as AutorestartJobData;
-  const restarted = await background.restartOne(stream_id, new Date(deadline));
+  const restarted = await autorestarts.restartOne(stream_id, new Date(deadline));
   if (restarted) {
     metrics.autorestarts.inc();
     logger.info({ stream_id, job_id: job.id }, 'stream autorestarted');

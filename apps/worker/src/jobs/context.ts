@@ -1,14 +1,29 @@
-import type { BackgroundRepository, Config, Logger, Metrics, PendingJobData } from '@luna-streams/shared';
+import type {
+  AutorestartRepository,
+  Config,
+  HandlerLostRepository,
+  JobRunsRepository,
+  Logger,
+  LogRetentionRepository,
+  Metrics,
+  MirrorMarksRepository,
+  PendingJobData,
+  RedisConnection,
+} from '@luna-streams/shared';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What every job handler may use. */
 export interface JobContext {
   config: Config;
   logger: Logger;
-  background: BackgroundRepository;
+  /** One repository per job: the sweep, autorestart (timer and safety net), retention, runs, mirror marks. */
+  lostHandlers: HandlerLostRepository;
+  autorestarts: AutorestartRepository;
+  logRetention: LogRetentionRepository;
+  jobRuns: JobRunsRepository;
+  mirrorMarks: MirrorMarksRepository;
   /** A connection for plain commands (the mirror sentinel). */
-  redis: Redis;
+  redis: RedisConnection;
   pendingQueue: Queue<PendingJobData>;
   metrics: Metrics;
 }

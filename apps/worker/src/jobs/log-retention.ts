@@ -1,7 +1,7 @@
 import type { JobHandler } from './context';
 
 /** Deletes stream log rows older than STREAM_LOG_RETENTION_DAYS (unset: the job is not scheduled). */
-export const deleteOldLogs: JobHandler = async (_job, { background, config }) => {
+export const deleteOldLogs: JobHandler = async (_job, { logRetention, config }) => {
   const days = config.STREAM_LOG_RETENTION_DAYS;
-  return { deleted: days === undefined ? 0 : await background.deleteLogsOlderThan(days) };
+  return { deleted: days === undefined ? 0 : await logRetention.deleteLogsOlderThan(days) };
 };

@@ -10,15 +10,18 @@ export const AUTORESTART_GRACE_SECONDS = 2;
  * rebuilds the streams-pending mirror when its sentinel key is gone (Redis was flushed
  * or replaced): the mirror is emptied and every pending stream marked for the API's drain.
  */
-export const reconcile: JobHandler = async (_job, { background, config, redis, pendingQueue, logger, metrics }) => {
-  const restarted = await background.restartOverdue(AUTORESTART_GRACE_SECONDS, config.SWEEP_BATCH_SIZE);
+export const reconcile: JobHandler = async (
+  _job,
+  { autorestarts, mirrorMarks, config, redis, pendingQueue, logger, metrics },
+) => {
+  const restarted = await autorestarts.restartOverdue(AUTORESTART_GRACE_SECONDS, config.SWEEP_BATCH_SIZE);
   metrics.autorestarts.inc(restarted);
-  const seriesReset = await background.resetLongRunningSeries(config.AUTORESTART_RESET_AFTER);
+  const seriesReset = await autorestarts.resetLongRunningSeries(config.AUTORESTART_RESET_AFTER);
   const sentinel = mirrorSentinelKey(config.REDIS_PREFIX);
   let mirrorMarked: number | null = null;
   if ((await redis.exists(sentinel)) === 0) {
     await pendingQueue.obliterate({ force: true });
-    mirrorMarked = await background.markPendingForMirror();
+    mirrorMarked = await mirrorMarks.markPendingForMirror();
     await redis.set(sentinel, new Date().toISOString());
     logger.info({ marked: mirrorMarked }, 'streams-pending mirror rebuilt');
   }

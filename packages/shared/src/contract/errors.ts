@@ -4,6 +4,9 @@
 export const ERRORS = {
   INTERNAL: { code: 1, desc: 'Internal server error', http: 500 },
   SERVICE_UNAVAILABLE: { code: 2, desc: 'Service unavailable', http: 503 },
+  // Not in the original: every database connection busy and the wait for one full or run
+  // out, while the database answers (RFC 9110: 503 with Retry-After is a temporary overload).
+  OVERLOADED: { code: 3, desc: 'Service overloaded', http: 503 },
   NO_JSON: { code: 12002, desc: 'Bad/incomplete input data', http: 400 },
   BAD_QUERY: { code: 12012, desc: 'Bad/incomplete input data', http: 400 },
   PAGE_NOT_FOUND: { code: 12013, desc: 'Resource not found', http: 404 },
@@ -58,6 +61,7 @@ export class LunaError extends Error {
 export const errors = {
   internal: () => new LunaError('INTERNAL', 'internal server error'),
   databaseUnavailable: () => new LunaError('SERVICE_UNAVAILABLE', 'Database is unavailable'),
+  overloaded: () => new LunaError('OVERLOADED', 'Too many requests are waiting for a database connection'),
   noJson: () => new LunaError('NO_JSON', 'Request does not contain json'),
   badQuery: (name: string) => new LunaError('BAD_QUERY', `Bad query parameters '${name}'`),
   badPathParam: (name: string) => new LunaError('BAD_QUERY', `Bad path parameter '${name}'`),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedString, int, time, uuid, videoInfo } from './primitives';
+import { boundedString, int, STORED_STATUSES, time, uuid, videoInfo } from './primitives';
 
 // Agent feedback (spec 4.12). One request reports many streams; the answer tells the
 // agent, per stream, what the service holds now.
@@ -34,7 +34,7 @@ export const feedbackBody = z
 export type FeedbackBody = z.infer<typeof feedbackBody>;
 
 export const feedbackAnswer = z.object({
-  status: z.enum(['pending', 'in_progress', 'done', 'pause', 'cancel', 'failure', 'not_found']),
+  status: z.enum([...STORED_STATUSES, 'not_found']),
   version: z.int().nullable(),
 });
 export type FeedbackAnswer = z.infer<typeof feedbackAnswer>;

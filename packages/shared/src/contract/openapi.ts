@@ -86,7 +86,17 @@ function errorResponses(kinds: ErrorKind[]): Record<string, Json> {
       String(status),
       {
         description: list.map((k) => `${ERRORS[k].code} ${ERRORS[k].desc}`).join('; '),
-        headers: { 'Luna-Request-Id': { $ref: '#/components/headers/LunaRequestId' } },
+        headers: {
+          'Luna-Request-Id': { $ref: '#/components/headers/LunaRequestId' },
+          ...(list.includes('OVERLOADED')
+            ? {
+                'Retry-After': {
+                  description: `with ${ERRORS.OVERLOADED.code}: seconds to wait before trying again`,
+                  schema: { type: 'integer' },
+                },
+              }
+            : {}),
+        },
         content: {
           'application/json': {
             schema: { $ref: '#/components/schemas/Error' },

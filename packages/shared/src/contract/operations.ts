@@ -45,7 +45,9 @@ export interface Operation {
 }
 
 const BODY: ErrorKind[] = ['NO_JSON', 'BAD_JSON', 'BODY_TOO_LARGE', 'BAD_CONTENT_TYPE'];
-const COMMON: ErrorKind[] = ['BAD_QUERY', 'SERVICE_UNAVAILABLE'];
+// Whatever reaches the database: it may be down (2) or every connection busy (3).
+const DATABASE: ErrorKind[] = ['SERVICE_UNAVAILABLE', 'OVERLOADED'];
+const COMMON: ErrorKind[] = ['BAD_QUERY', ...DATABASE];
 
 export const OPERATIONS: Operation[] = [
   {
@@ -114,7 +116,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'streams',
     body: streamInput,
     success: { status: 201, description: 'stream created', schema: createdStream },
-    errors: [...BODY, 'GROUP_NAME_NOT_FOUND', 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY, 'GROUP_NAME_NOT_FOUND', ...DATABASE],
   },
   {
     method: 'get',
@@ -178,7 +180,7 @@ export const OPERATIONS: Operation[] = [
       schema: statusEvent,
       contentType: 'text/event-stream',
     },
-    errors: COMMON,
+    errors: [...COMMON, 'OVERLOADED'],
   },
   {
     method: 'get',
@@ -206,7 +208,7 @@ export const OPERATIONS: Operation[] = [
       description: 'the streams taken, now in_progress (at most 1000)',
       schema: z.object({ streams: z.array(streamObject) }),
     },
-    errors: [...BODY, 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY, ...DATABASE],
   },
   {
     method: 'post',
@@ -220,7 +222,7 @@ export const OPERATIONS: Operation[] = [
       description: 'per stream, the status and version the service holds now',
       schema: feedbackResponse,
     },
-    errors: [...BODY, 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY, ...DATABASE],
     alsoOnWorker: true,
   },
   {
@@ -252,7 +254,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'streams',
     body: streamInput,
     success: { status: 200, description: 'replaced; version + 1', schema: createdStream },
-    errors: [...BODY, 'BAD_QUERY', 'SERVICE_UNAVAILABLE', 'STREAM_NOT_FOUND', 'GROUP_NAME_NOT_FOUND'],
+    errors: [...BODY, 'BAD_QUERY', ...DATABASE, 'STREAM_NOT_FOUND', 'GROUP_NAME_NOT_FOUND'],
   },
   {
     method: 'delete',
@@ -273,7 +275,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'groups',
     body: createGroupBody,
     success: { status: 201, description: 'group created', schema: createdGroup },
-    errors: [...BODY, 'GROUP_EXISTS', 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY, 'GROUP_EXISTS', ...DATABASE],
   },
   {
     method: 'get',

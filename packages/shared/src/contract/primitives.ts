@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Scalars of spec section 3.1, hardened for PostgreSQL (STACK-NOTES.md, zod 4):
+// Scalars of spec section 3.1, hardened for PostgreSQL (docs/dev/conventions.md, zod 4):
 // strings carry no NUL and no lone surrogate, every integer has a maximum.
 
 export const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
@@ -29,7 +29,9 @@ export const streamReference = boundedString(256);
 export const int = (min: number, max: number = INT4_MAX) => z.int().min(min).max(max);
 export const boundedNumber = (min: number, max: number) => z.number().min(min).max(max);
 
-// Statuses a stream can be in or pass through (spec 3.1), and the ones ever stored (spec 5.1).
+// Statuses a stream can be in or pass through (spec 3.1), and the ones ever stored (spec 5.1):
+// STORED_STATUSES is the one list of those; the contract's enums, the gauges and the
+// database's CHECK constraint (checked by a test) follow it.
 export const STREAM_STATUSES = [
   'pending',
   'in_progress',

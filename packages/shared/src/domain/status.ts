@@ -2,7 +2,9 @@ import { errors } from '../contract/errors';
 import type { StoredStatus, StreamStatus } from '../contract/primitives';
 
 // The status model of spec 5.2 as data: for each status, the statuses that may follow it
-// and who may make that move. Routes and jobs ask these functions; none re-implements them.
+// and who may make that move. PATCH asks these functions; the single statements of take,
+// feedback, PUT and the jobs get their chains and starting statuses from moves.ts, which
+// derives them from this table.
 
 /** Who moves a stream: the user's calls, the agents, and the service's own jobs. */
 export type Actor =
@@ -34,6 +36,22 @@ export const TRANSITIONS: Matrix = {
   handler_lost: { restart: ['handler_lost_sweep', 'service'] },
 };
 
+/**
+ * Statuses whose current version a take has handed out: the agent's own run, and the
+ * result it reported. Leaving them by anyone but the agent raises the version.
+ */
+export const HANDED_OUT: readonly StoredStatus[] = ['in_progress', 'done', 'failure'];
+
+/**
+ * The fencing rule (DESIGN.md section 4): no version that one take handed out is handed
+ * out by a later take. So a PUT always raises the version (spec 4.8), and so does every
+ * other move out of a status whose version a take handed out, except the agent's own
+ * feedback: the handler_lost sweep, autorestart, and a PATCH of a running or finished stream.
+ */
+export function raisesVersion(from: StoredStatus, actor: Actor): boolean {
+  return actor === 'put' || (HANDED_OUT.includes(from) && actor !== 'feedback');
+}
+
 export function canTransition(from: Place, to: Place, actor: Actor): boolean {
   return TRANSITIONS[from]?.[to]?.includes(actor) ?? false;
 }
@@ -56,7 +74,7 @@ export type PatchDecision =
       change: true;
       /** Log rows to write, in order. */
       logs: PatchStatus[];
-      /** Taking a running stream away from its agent raises the version (DESIGN.md section 4). */
+      /** Taking a stream away from its agent, or from its result, raises the version (raisesVersion). */
       bumpVersion: boolean;
       /** pending puts the stream at the back of the queue. */
       requeue: boolean;
@@ -80,7 +98,12 @@ export function decidePatchStatus(
   if (!canTransition(stream.status, target, 'patch')) {
     throw errors.badStreamStatus(target, patchTargets(stream.status));
   }
-  return { change: true, logs: [target], bumpVersion: stream.status === 'in_progress', requeue: target === 'pending' };
+  return {
+    change: true,
+    logs: [target],
+    bumpVersion: raisesVersion(stream.status, 'patch'),
+    requeue: target === 'pending',
+  };
 }
 
 /** The statuses a PATCH may move a stream to from `from`. */

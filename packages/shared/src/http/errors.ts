@@ -3,6 +3,9 @@ import { errors, LunaError } from '../contract/errors';
 import type { Logger } from '../log';
 import { translateDatabaseError } from '../store/db-errors';
 
+/** Seconds an overloaded service asks a client to wait (RFC 9110 Retry-After). */
+export const OVERLOAD_RETRY_AFTER_S = 1;
+
 /** Unknown path: 404 12013 (mounted after every route). */
 export function notFound() {
   return (_req: Request, _res: Response, next: NextFunction): void => next(errors.pageNotFound());
@@ -29,6 +32,8 @@ export function errorHandler(logger: Logger) {
     if (known.kind === 'SERVICE_UNAVAILABLE') {
       logger.warn({ err: error, request_id: req.requestId }, 'database unavailable');
     }
+    // No log line of its own: under overload, one per refusal would add to the load.
+    if (known.kind === 'OVERLOADED') res.set('Retry-After', String(OVERLOAD_RETRY_AFTER_S));
     res.status(known.httpStatus).json(known.toBody());
   };
 }

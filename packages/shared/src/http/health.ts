@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
-import type { Redis } from 'ioredis';
 import { ERRORS } from '../contract/errors';
 import type { HealthComponentError } from '../contract/service';
+import type { RedisConnection } from '../queues/redis';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -18,7 +18,7 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 /** PING, after waiting for a connection that is still being made (fresh start, reconnect). */
-async function pingRedis(redis: Redis): Promise<unknown> {
+async function pingRedis(redis: RedisConnection): Promise<unknown> {
   if (redis.status !== 'ready') {
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -50,7 +50,7 @@ function failure(component: 'db' | 'redis', error: unknown): HealthComponentErro
  * PostgreSQL answers, Redis trouble listed under `degraded`; 502 {errors} when
  * PostgreSQL does not.
  */
-export function healthcheck(deps: { pool: Pool; redis?: Redis; details?: () => Promise<object> }) {
+export function healthcheck(deps: { pool: Pool; redis?: RedisConnection; details?: () => Promise<object> }) {
   return async (_req: Request, res: Response): Promise<void> => {
     const started = process.hrtime.bigint();
     const [db, redis] = await Promise.allSettled([

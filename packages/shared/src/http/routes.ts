@@ -6,7 +6,7 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * Registers one path of the API table: its handlers, OPTIONS (answered with Allow), and
- * 405 12021 for every other method. Express 5 has no automatic 405 (STACK-NOTES.md).
+ * 405 12021 for every other method. Express 5 has no automatic 405 (docs/dev/conventions.md).
  */
 export function route(
   router: Router,

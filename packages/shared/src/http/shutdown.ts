@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log';
 
 /**
- * One shutdown per process (STYLE.md): stop accepting, let in-flight requests finish
+ * One shutdown per process (docs/dev/conventions.md): stop accepting, let in-flight requests finish
  * (answered with Connection: close), close idle keep-alive sockets at once, then run the
  * remaining steps (workers, queues, pools) in order. At the deadline every socket is cut.
  */

@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ScheduledAutorestart } from '../domain/autorestart';
 import type { Logger } from '../log';
+import type { RedisConnection } from './redis';
 import { autorestartJobId, JOB_NAMES, JOBS_QUEUE, SELF_REMOVING, type AutorestartJobData } from './names';
 
-export function createJobsQueue(connection: Redis, prefix: string): Queue {
+export function createJobsQueue(connection: RedisConnection, prefix: string): Queue {
   return new Queue(JOBS_QUEUE, { connection, prefix, defaultJobOptions: SELF_REMOVING });
 }
 

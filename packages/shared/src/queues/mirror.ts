@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Logger } from '../log';
+import type { RedisConnection } from './redis';
 import { drainMirrorOutbox, type MirrorEntry } from '../store/mirror-outbox';
 import { SELF_REMOVING, STREAMS_PENDING_QUEUE, type PendingJobData } from './names';
 
@@ -14,7 +14,7 @@ import { SELF_REMOVING, STREAMS_PENDING_QUEUE, type PendingJobData } from './nam
 // pending streams made Redis the busiest process on every take.
 const MIRROR_PRIORITY = 1;
 
-export function createPendingQueue(connection: Redis, prefix: string): Queue<PendingJobData> {
+export function createPendingQueue(connection: RedisConnection, prefix: string): Queue<PendingJobData> {
   return new Queue<PendingJobData>(STREAMS_PENDING_QUEUE, {
     connection,
     prefix,

@@ -31,7 +31,7 @@ export function autorestartJobId(streamId: string, deadline: number): string {
   return `autorestart-${streamId}-${deadline}`;
 }
 
-/** Every job and scheduler template removes itself when done (STACK-NOTES.md, BullMQ). */
+/** Every job and scheduler template removes itself when done (docs/dev/conventions.md, BullMQ). */
 export const SELF_REMOVING = { removeOnComplete: true, removeOnFail: true } as const;
 
 /** Redis key whose absence tells reconcile that Redis lost the mirror (flushed or replaced). */

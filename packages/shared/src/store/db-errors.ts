@@ -1,7 +1,8 @@
 import { errors, LunaError } from '../contract/errors';
 
 // Translates what PostgreSQL, pg and Prisma throw into the Luna error model, so nothing
-// above the store sees a database error (STYLE.md). An outage or timeout becomes 503/2.
+// above the store sees a database error (docs/dev/conventions.md). An outage or timeout
+// becomes 503/2; a busy pool while the database answers becomes 503/3 (bounded-pool.ts).
 
 const UNAVAILABLE_KINDS = new Set([
   'DatabaseNotReachable',
@@ -18,7 +19,9 @@ const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P
 // (admin shutdown, statement timeout, cannot connect now).
 const UNAVAILABLE_SQLSTATE = /^(08|53|57)/;
 const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|ECONNREFUSED|ECONNRESET|Can't reach database server|Client has encountered a connection error|Cannot use a pool after calling end/i;
+  /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|ECONNREFUSED|ECONNRESET|Can't reach database server|Client has encountered a connection error|Cannot use a pool after calling end|database did not answer while every pool connection was busy/i;
+// PoolBusyError's message, also when Prisma passes on only the message.
+const POOL_BUSY_MESSAGE = /^database connection pool is busy/;
 
 interface ErrorLike {
   code?: unknown;
@@ -65,9 +68,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return state !== undefined && UNAVAILABLE_SQLSTATE.test(state);
 }
 
+export function isPoolBusy(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (typeof e.message === 'string' && POOL_BUSY_MESSAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** A LunaError for errors the store knows how to name; the error itself otherwise. */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof LunaError) return error;
+  if (isPoolBusy(error)) return errors.overloaded();
   if (isDatabaseUnavailable(error)) return errors.databaseUnavailable();
   return error;
 }

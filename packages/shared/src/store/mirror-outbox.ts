@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import type { Database } from './database';
+import { translatingErrors } from './translate';
 
 // Claims and clears marks of the streams-pending mirror outbox (see its migration).
 
@@ -68,3 +70,19 @@ export async function drainMirrorOutbox(
     client.release();
   }
 }
+
+export function createMirrorMarksRepository(db: Database) {
+  return translatingErrors({
+    /** Marks every pending stream (after Redis lost the mirror); the API's drain copies them. */
+    async markPendingForMirror(): Promise<number> {
+      const result = await db.pool.query(
+        `INSERT INTO mirror_outbox (stream_id)
+         SELECT stream_id FROM streams WHERE status = 'pending'
+         ON CONFLICT (stream_id) DO UPDATE SET tick = mirror_outbox.tick + 1`,
+      );
+      return result.rowCount ?? 0;
+    },
+  });
+}
+
+export type MirrorMarksRepository = ReturnType<typeof createMirrorMarksRepository>;

@@ -1,7 +1,9 @@
 import { QUEUE_BATCH_MAX, type PeekQueueQuery, type QueueFilters } from '../contract/queue';
 import type { StreamObject } from '../contract/streams';
+import { TAKE } from '../domain/moves';
 import type { Database } from './database';
 import { toStreamObject, type StreamRow } from './stream-mapper';
+import { chainRows, literal, statusIn, versionSet } from './move-sql';
 import { STREAM_COLUMNS } from './stream-sql';
 import { createTakeCoalescer } from './take-coalescer';
 import { translatingErrors } from './translate';
@@ -12,8 +14,8 @@ import { translatingErrors } from './translate';
 const TAKE_CAP_LOCK = 72707370;
 
 /**
- * The take is one statement: the first matching pending rows are picked with
- * FOR UPDATE SKIP LOCKED (a row another take is picking is skipped, not waited for,
+ * The take is one statement (the move TAKE of domain/moves.ts): the first matching
+ * pending rows are picked with FOR UPDATE SKIP LOCKED (a row another take is picking is skipped, not waited for,
  * so two agents never get the same stream), set in progress with the feedback clock
  * started and last_error cleared, logged, and returned with their groups.
  * MATERIALIZED keeps the pick from being re-planned as a rescanned semi-join.
@@ -24,7 +26,7 @@ const TAKE_CAP_LOCK = 72707370;
 const TAKE_SQL = `
   WITH picked AS MATERIALIZED (
     SELECT stream_id FROM streams
-     WHERE status = 'pending'
+     WHERE ${statusIn('status', TAKE.from)}
        AND ($2::uuid[] IS NULL OR stream_id = ANY($2::uuid[]))
        AND ($3::text[] IS NULL OR name = ANY($3::text[]))
      ORDER BY queued_at, seq
@@ -32,30 +34,34 @@ const TAKE_SQL = `
        FOR UPDATE SKIP LOCKED
   ), taken AS (
     UPDATE streams s
-       SET status = 'in_progress', last_feedback_at = now(), last_error = NULL
+       SET ${versionSet(TAKE, 's.version')} status = ${literal(TAKE.to)}, last_feedback_at = now(), last_error = NULL
       FROM picked
      WHERE s.stream_id = picked.stream_id
     RETURNING s.*
   ), log AS (
     INSERT INTO stream_logs (stream_id, account_id, status, version, video_info)
-    SELECT stream_id, account_id, 'in_progress', version, video_info FROM taken
+    SELECT k.stream_id, k.account_id, t.status, k.version + t.version_offset, k.video_info
+      FROM taken k, ${chainRows(TAKE)}
   )
   SELECT ${STREAM_COLUMNS}
     FROM taken s
    ORDER BY s.queued_at, s.seq`;
 
-/** The head of the queue, changing nothing. $1 how many, $2 stream ids or null, $3 names or null. */
+/**
+ * The head of the queue (what a take would pick), changing nothing.
+ * $1 how many, $2 stream ids or null, $3 names or null.
+ */
 const PEEK_SQL = `
   SELECT ${STREAM_COLUMNS}
     FROM streams s
-   WHERE s.status = 'pending'
+   WHERE ${statusIn('s.status', TAKE.from)}
      AND ($2::uuid[] IS NULL OR s.stream_id = ANY($2::uuid[]))
      AND ($3::text[] IS NULL OR s.name = ANY($3::text[]))
    ORDER BY s.queued_at, s.seq
    LIMIT $1`;
 
 /** How many more streams may be in progress under the cap (counted after the lock). */
-const ROOM_UNDER_CAP_SQL = `SELECT GREATEST(0, $1::int - count(*)::int) AS room FROM streams WHERE status = 'in_progress'`;
+const ROOM_UNDER_CAP_SQL = `SELECT GREATEST(0, $1::int - count(*)::int) AS room FROM streams WHERE ${statusIn('status', [TAKE.to])}`;
 
 type TakenRow = StreamRow & { groups: string[] };
 
@@ -74,6 +80,8 @@ export function createQueueRepository(db: Database, options: { maxInProgress?: n
     run: (limit) => runTake(takeArgs({}, limit)),
     maxInFlight: Math.max(1, Math.floor((db.pool.options.max ?? 10) / 2)),
     maxPerStatement: QUEUE_BATCH_MAX,
+    maxWaiting: db.pool.maxWaiting,
+    refusal: () => db.pool.refusal('too many takes wait for a statement'),
   });
 
   return translatingErrors({

@@ -2,18 +2,79 @@ import { errors } from '../contract/errors';
 import type { StoredStatus } from '../contract/primitives';
 import type { PatchStreamBody, StreamInput } from '../contract/streams';
 import { initialAutorestartStatus } from '../domain/autorestart';
-import { decidePatchStatus, putChain } from '../domain/status';
+import { PUT } from '../domain/moves';
+import { decidePatchStatus } from '../domain/status';
 import { sqlState } from './db-errors';
-import type { PrismaClient } from './generated/client';
+import type { Database } from './database';
+import { initialStatusSql } from './move-sql';
 import { translatingErrors } from './translate';
 
 // PATCH and PUT of a stream (spec 4.7, 4.8). Each change is one statement that updates
 // the row and writes its log rows, so a reader never sees one without the other.
 
+/**
+ * A PATCH's status change, applied only while the row still has the status and version
+ * the decision was made on. A status change by the user also resets the autorestart
+ * series (spec 6.4). $1 stream, $2 status it was, $3 version it was, $4 new status,
+ * $5 version step (0 or 1), $6 description or null, $7 re-queue, $8 log chain.
+ */
+const PATCH_STATUS_SQL = `
+  WITH u AS (
+    UPDATE streams
+       SET status = $4::text,
+           version = version + $5::int,
+           description = COALESCE($6::varchar, description),
+           queued_at = CASE WHEN $7::boolean THEN now() ELSE queued_at END,
+           autorestart_current_attempt = 0,
+           autorestart_status = ${initialStatusSql('autorestart_restart')},
+           autorestart_next_at = NULL
+     WHERE stream_id = $1::uuid AND status = $2::text AND version = $3::int
+    RETURNING stream_id, account_id, version, video_info
+  ), log AS (
+    INSERT INTO stream_logs (stream_id, account_id, status, version, video_info)
+    SELECT u.stream_id, u.account_id, t.status, u.version, u.video_info
+      FROM u, unnest($8::text[]) WITH ORDINALITY AS t(status, n)
+     ORDER BY t.n
+  )
+  SELECT stream_id::text FROM u`;
+
+/**
+ * PUT: every user field replaced, the move PUT of domain/moves.ts. $1 stream, $2 account,
+ * $3 name, $4 description, $5 reference, $6-$9 data, event_handler, policies, location,
+ * $10-$12 autorestart settings, $13 its initial status, $14 version step, $15 status,
+ * $16 log chain, $17 group name or null.
+ */
+const PUT_SQL = `
+  WITH g AS (
+    SELECT group_id FROM groups WHERE account_id = $2::uuid AND group_name = $17::text
+  ), u AS (
+    UPDATE streams
+       SET name = $3::text, description = $4::text, reference = $5::text,
+           data = $6::jsonb, event_handler = $7::jsonb, policies = $8::jsonb, location = $9::jsonb,
+           autorestart_restart = $10::smallint, autorestart_attempt_count = $11::int, autorestart_delay = $12::int,
+           autorestart_current_attempt = 0, autorestart_last_attempt_time = NULL,
+           autorestart_status = $13::text, autorestart_next_at = NULL,
+           version = version + $14::int, status = $15::text,
+           last_error = NULL, video_info = NULL, last_feedback_at = NULL, queued_at = now()
+     WHERE stream_id = $1::uuid AND account_id = $2::uuid
+       AND ($17::text IS NULL OR EXISTS (SELECT 1 FROM g))
+    RETURNING stream_id, account_id, version
+  ), log AS (
+    INSERT INTO stream_logs (stream_id, account_id, status, version)
+    SELECT u.stream_id, u.account_id, t.status, u.version
+      FROM u, unnest($16::text[]) WITH ORDINALITY AS t(status, n)
+     ORDER BY t.n
+  ), link AS (
+    INSERT INTO stream_groups (stream_id, group_id) SELECT u.stream_id, g.group_id FROM u, g
+    ON CONFLICT DO NOTHING
+  )
+  SELECT version FROM u`;
+
 /** How often a PATCH re-reads a stream that changed under it before giving up. */
 const PATCH_ATTEMPTS = 20;
 
-export function createStreamChangesRepository(prisma: PrismaClient) {
+export function createStreamChangesRepository(db: Database) {
+  const { prisma, pool } = db;
   return translatingErrors({
     /**
      * PATCH: the status rule is decided on a snapshot of the row, and the update only
@@ -43,77 +104,51 @@ export function createStreamChangesRepository(prisma: PrismaClient) {
           return;
         }
 
-        // A status change by the user also resets the autorestart series (spec 6.4).
-        const updated = await prisma.$queryRaw<{ stream_id: string }[]>`
-          WITH u AS (
-            UPDATE streams
-               SET status = ${body.status},
-                   version = version + ${decision.bumpVersion ? 1 : 0}::int,
-                   description = COALESCE(${body.description ?? null}::varchar, description),
-                   queued_at = CASE WHEN ${decision.requeue} THEN now() ELSE queued_at END,
-                   autorestart_current_attempt = 0,
-                   autorestart_status = ${initialAutorestartStatus(row.autorestart_restart as 0 | 1)},
-                   autorestart_next_at = NULL
-             WHERE stream_id = ${streamId}::uuid AND status = ${row.status} AND version = ${row.version}::int
-            RETURNING stream_id, account_id, version, video_info
-          ), log AS (
-            INSERT INTO stream_logs (stream_id, account_id, status, version, video_info)
-            SELECT u.stream_id, u.account_id, t.status, u.version, u.video_info
-              FROM u, unnest(${decision.logs}::text[]) WITH ORDINALITY AS t(status, n)
-             ORDER BY t.n
-          )
-          SELECT stream_id::text FROM u`;
-        if (updated.length === 1) return;
+        const { rowCount } = await pool.query(PATCH_STATUS_SQL, [
+          streamId,
+          row.status,
+          row.version,
+          body.status,
+          decision.bumpVersion ? 1 : 0,
+          body.description ?? null,
+          decision.requeue,
+          decision.logs,
+        ]);
+        if (rowCount === 1) return;
       }
       throw errors.databaseUnavailable();
     },
 
     /**
      * PUT: replaces every user field and passes the stream through restart to the body's
-     * status, version + 1, autorestart series, last_error and video_info reset. One UPDATE:
-     * concurrent PUTs queue on the row lock and each raises the version it finds.
+     * status, version + 1, autorestart series, last_error and video_info reset. One
+     * UPDATE: concurrent PUTs queue on the row lock and each raises the version it finds.
      * `account_id` never changes: a body naming another account finds no stream (39001).
      */
     async replace(streamId: string, input: StreamInput): Promise<{ stream_id: string; version: number }> {
       const group = input.group_name ?? null;
       let rows: { version: number }[];
       try {
-        rows = await prisma.$queryRaw<{ version: number }[]>`
-          WITH g AS (
-            SELECT group_id FROM groups WHERE account_id = ${input.account_id}::uuid AND group_name = ${group}
-          ), u AS (
-            UPDATE streams
-               SET name = ${input.name}, description = ${input.description}, reference = ${input.data.reference},
-                   data = ${JSON.stringify(input.data)}::jsonb,
-                   event_handler = ${JSON.stringify(input.event_handler)}::jsonb,
-                   policies = ${JSON.stringify(input.policies)}::jsonb,
-                   location = ${JSON.stringify(input.location)}::jsonb,
-                   autorestart_restart = ${input.autorestart.restart}::smallint,
-                   autorestart_attempt_count = ${input.autorestart.attempt_count}::int,
-                   autorestart_delay = ${input.autorestart.delay}::int,
-                   autorestart_current_attempt = 0,
-                   autorestart_last_attempt_time = NULL,
-                   autorestart_status = ${initialAutorestartStatus(input.autorestart.restart)},
-                   autorestart_next_at = NULL,
-                   version = version + 1,
-                   status = ${input.status},
-                   last_error = NULL,
-                   video_info = NULL,
-                   last_feedback_at = NULL,
-                   queued_at = now()
-             WHERE stream_id = ${streamId}::uuid AND account_id = ${input.account_id}::uuid
-               AND (${group}::text IS NULL OR EXISTS (SELECT 1 FROM g))
-            RETURNING stream_id, account_id, version
-          ), log AS (
-            INSERT INTO stream_logs (stream_id, account_id, status, version)
-            SELECT u.stream_id, u.account_id, t.status, u.version
-              FROM u, unnest(${putChain(input.status)}::text[]) WITH ORDINALITY AS t(status, n)
-             ORDER BY t.n
-          ), link AS (
-            INSERT INTO stream_groups (stream_id, group_id) SELECT u.stream_id, g.group_id FROM u, g
-            ON CONFLICT DO NOTHING
-          )
-          SELECT version FROM u`;
+        const put = PUT[input.status];
+        ({ rows } = await pool.query<{ version: number }>(PUT_SQL, [
+          streamId,
+          input.account_id,
+          input.name,
+          input.description,
+          input.data.reference,
+          JSON.stringify(input.data),
+          JSON.stringify(input.event_handler),
+          JSON.stringify(input.policies),
+          JSON.stringify(input.location),
+          input.autorestart.restart,
+          input.autorestart.attempt_count,
+          input.autorestart.delay,
+          initialAutorestartStatus(input.autorestart.restart),
+          put.raisesVersion ? 1 : 0,
+          input.status,
+          put.chain,
+          group,
+        ]));
       } catch (error) {
         if (group !== null && sqlState(error) === '23503') throw errors.groupNameNotFound(group);
         throw error;

@@ -4,7 +4,8 @@
 // Each statement is still one atomic take; its rows, in queue order, are dealt out in
 // arrival order, so every agent gets the oldest streams no earlier agent got, exactly
 // as if the takes had run one after another. Under one agent nothing waits; under a
-// fleet, one commit and one round trip serve several agents.
+// fleet, one commit and one round trip serve several agents. At most `maxWaiting` takes
+// wait (DB_POOL_MAX_WAITING, as for the pool's connections); the next is refused at once.
 
 interface Waiting<T> {
   limit: number;
@@ -23,6 +24,10 @@ export function createTakeCoalescer<T>(options: {
   run(limit: number): Promise<T[]>;
   maxInFlight: number;
   maxPerStatement: number;
+  /** Unbounded when left out. */
+  maxWaiting?: number;
+  /** The error for a take refused because the wait is full. */
+  refusal?: () => Promise<unknown>;
 }): TakeCoalescer<T> {
   const waiting: Waiting<T>[] = [];
   let inFlight = 0;
@@ -62,6 +67,10 @@ export function createTakeCoalescer<T>(options: {
 
   return {
     take(limit: number): Promise<T[]> {
+      if (options.maxWaiting !== undefined && waiting.length >= options.maxWaiting && inFlight >= options.maxInFlight) {
+        const refusal = options.refusal?.() ?? Promise.resolve(new Error('too many takes wait'));
+        return refusal.then((error) => Promise.reject(error));
+      }
       return new Promise<T[]>((resolve, reject) => {
         waiting.push({ limit, resolve, reject });
         pump();

@@ -1,0 +1,68 @@
+import { chaosRun, lostTimers, PASSED, verdict } from '../support/chaos-run';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { ownCluster, type OwnCluster } from '../support/redis-cluster';
+import { eventually } from '../support/wait';
+
+// The service on a Redis Cluster of the test's own (3 masters, 3 replicas), reached
+// through REDIS_CLUSTER_NODES: the reference agents' chaos run passes its end checks
+// (see test/support/fleet-checks.ts), and again while the master owning the slot of
+// the production prefix {luna} is killed and its replica takes over.
+
+let cluster: OwnCluster;
+const databases: TestDatabase[] = [];
+
+beforeAll(async () => {
+  cluster = await ownCluster();
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  await Promise.all(databases.map((d) => d.drop()));
+});
+
+async function clusterEnv(prefix: string): Promise<Record<string, string>> {
+  const database = await createTestDatabase();
+  databases.push(database);
+  return { DATABASE_URL: database.url, REDIS_CLUSTER_NODES: cluster.nodes, REDIS_PREFIX: prefix };
+}
+
+it('runs the chaos fleet on a Cluster: no double assignment, every autorestart timer fired by BullMQ', async () => {
+  const result = await chaosRun(await clusterEnv('{luna-steady}'), { streams: 240, agents: 5, runMs: 7000 });
+  expect(verdict(result)).toEqual(PASSED);
+  // No timer had to be replaced by reconcile: the delayed jobs ran on the Cluster.
+  expect(lostTimers(result)).toEqual([]);
+  process.stdout.write(
+    `cluster: ${result.totals.taken} takes, ${result.totals.done} done, ${result.audit.failures} failures restarted once each\n`,
+  );
+}, 90_000);
+
+it('passes again while the master of the {luna} slot is killed and its replica takes over', async () => {
+  const master = await cluster.masterOf('{luna}');
+  const result = await chaosRun(await clusterEnv('{luna}'), {
+    streams: 300,
+    agents: 6,
+    runMs: 11_000,
+    fault: {
+      afterMs: 3000,
+      async run() {
+        const started = Date.now();
+        await cluster.kill(master);
+        let promoted = master;
+        await eventually(
+          async () => {
+            promoted = await cluster.masterOf('{luna}').catch(() => master);
+            return promoted !== master;
+          },
+          30_000,
+          'a replica taking over the {luna} slot',
+        );
+        return `master ${master} killed, replica ${promoted} took over in ${Date.now() - started} ms`;
+      },
+    },
+  });
+  expect(verdict(result)).toEqual(PASSED);
+  process.stdout.write(
+    `cluster failover: ${result.fault}; ${result.totals.taken} takes, ${result.totals.done} done, ` +
+      `${result.audit.failures} failures restarted once each, ${lostTimers(result).length} reconcile restarts of lost timers\n`,
+  );
+}, 120_000);

@@ -50,7 +50,8 @@ function follow(url: string) {
       const last = seen.at(-1)?.seq;
       try {
         reader = await FeedReader.open(url, last === undefined ? {} : { 'Last-Event-ID': String(last) }, (e) => {
-          if (e.event === 'status') seen.push({ seq: Number(e.id), data: JSON.parse(e.data) as Record<string, unknown> });
+          if (e.event === 'status')
+            seen.push({ seq: Number(e.id), data: JSON.parse(e.data) as Record<string, unknown> });
         });
         await eventually(() => reader!.ended || stopped, 120_000, 'the feed to end', 50);
       } catch {

@@ -31,7 +31,11 @@ export class FeedReader {
   }
 
   /** Opens `url`; resolves with the reader once the answer's headers arrive. */
-  static open(url: string, headers: Record<string, string> = {}, onEvent?: (e: FeedEvent) => void): Promise<FeedReader> {
+  static open(
+    url: string,
+    headers: Record<string, string> = {},
+    onEvent?: (e: FeedEvent) => void,
+  ): Promise<FeedReader> {
     return new Promise((resolve, reject) => {
       const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) =>
         resolve(new FeedReader(res, req, onEvent)),

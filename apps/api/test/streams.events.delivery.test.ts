@@ -128,7 +128,10 @@ describe('a second API process', () => {
       body: JSON.stringify({
         account_id: '0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40',
         data: { type: 'tcp', reference: 'rtsp://second/1' },
-        event_handler: { origin: 'http://127.0.0.1:5000', bestshot_handler: { handler_id: 'f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b' } },
+        event_handler: {
+          origin: 'http://127.0.0.1:5000',
+          bestshot_handler: { handler_id: 'f3a1c9e2-5b7d-4e60-a8f4-1c2d3e4f5a6b' },
+        },
       }),
     });
     expect(res.status).toBe(201);

@@ -72,7 +72,7 @@ test('filters: account_id, stream_ids, statuses and group_name, each alone and A
   const byStatus = await open('?statuses=pause,cancel');
   const byGroup = await open('?group_name=lobby');
   const a = await createStream(api, { account_id: ACCOUNT_A });
-  const b = await createStream(api, { account_id: ACCOUNT_B, status: 'pause', group_name: 'lobby' });
+  await createStream(api, { account_id: ACCOUNT_B, status: 'pause', group_name: 'lobby' });
   const byIds = await open(`?stream_ids=${a}&statuses=pending`);
   await request(api.app).patch(`/1/streams/${a}`).send({ status: 'pause' }).expect(204);
   await request(api.app).patch(`/1/streams/${a}`).send({ status: 'pending' }).expect(204);

@@ -44,3 +44,5 @@ export * from './http/client-errors';
 export * from './http/descriptors';
 export * from './http/shed-load';
 export * from './infrastructure';
+export * from './domain/feed-horizon';
+export * from './store/stream-log-feed';

@@ -25,6 +25,9 @@ describe('parseConfig', () => {
       HTTP_REQUEST_TIMEOUT_MS: 30000,
       HTTP_HEADERS_TIMEOUT_MS: 10000,
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 5000,
+      EVENTS_MAX_CLIENTS: 1000,
+      EVENTS_PING_INTERVAL: 15,
+      EVENTS_CLIENT_BUFFER: 1048576,
       REDIS_TLS: false,
       redis: { mode: 'single', url: required.REDIS_URL },
     });

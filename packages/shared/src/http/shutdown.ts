@@ -11,6 +11,7 @@ export class Shutdown {
   private started = false;
   private server: HttpServer | undefined;
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
+  private readonly closing: (() => void)[] = [];
 
   constructor(
     private readonly logger: Logger,
@@ -23,6 +24,11 @@ export class Shutdown {
 
   setServer(server: HttpServer): void {
     this.server = server;
+  }
+
+  /** Runs once the server stops accepting: answers that never finish on their own end here. */
+  onClosing(run: () => void): void {
+    this.closing.push(run);
   }
 
   /** Steps run in the order they were added, after the HTTP server has closed. */
@@ -39,7 +45,10 @@ export class Shutdown {
       this.server?.cut();
     }, this.deadlineMs);
     deadline.unref();
-    await this.server?.drain();
+    // Draining stops accepting at once; then the closing hooks end what never finishes by itself (event streams).
+    const drained = this.server?.drain();
+    for (const run of this.closing) run();
+    await drained;
     for (const step of this.steps) {
       await step
         .run()

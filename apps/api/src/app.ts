@@ -12,6 +12,7 @@ import {
 import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
 import { docsRouter } from './routes/docs';
+import { eventsRouter } from './routes/events';
 import { groupsRouter } from './routes/groups';
 import { linkerRouter } from './routes/linker';
 import { logsRouter } from './routes/logs';
@@ -28,7 +29,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(deps.shutdown.connectionClose());
   // Every path under these needs the database; health, docs and metrics never wait for it.
   app.use(['/1/streams', '/1/groups', '/1/linker'], shedLoad(deps.db.pool));
   app.use(jsonBody());
@@ -36,6 +36,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(docsRouter());
   app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN));
   app.use(logsRouter(deps));
+  app.use(eventsRouter(deps));
   app.use(queueRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(streamsRouter(deps));

@@ -12,10 +12,12 @@ import type {
   RedisWatch,
   Shutdown,
   StreamChangesRepository,
+  StreamLogFeed,
   StreamLogsRepository,
   StreamsRepository,
 } from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
+import type { FeedHub } from './events/feed-hub';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
 export interface ApiDeps {
@@ -28,6 +30,9 @@ export interface ApiDeps {
   streams: StreamsRepository;
   streamChanges: StreamChangesRepository;
   streamLogs: StreamLogsRepository;
+  /** GET /1/streams/events: the reads, and the process's one reader and its clients. */
+  eventFeed: StreamLogFeed;
+  events: FeedHub;
   queue: QueueRepository;
   feedback: FeedbackRepository;
   groups: GroupsRepository;

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log';
+import type { HttpServer } from './server';
 
 /** How long a shutdown step may take unless it says otherwise. */
 export const STEP_DEADLINE_MS = 3000;
@@ -15,13 +14,15 @@ function withinDeadline(step: Promise<unknown>, deadlineMs: number): Promise<unk
 
 /**
  * One shutdown per process (docs/dev/conventions.md): stop accepting, let in-flight requests finish
- * (answered with Connection: close), close idle keep-alive sockets at once, then run the
- * remaining steps (workers, queues, pools) in order. At the deadline every socket is cut.
+ * (answered with Connection: close), let idle keep-alive sockets end at their keep-alive
+ * timeout (http/server.ts), then run the remaining steps (workers, queues, pools) in order.
+ * At the deadline every socket is cut.
  */
 export class Shutdown {
   private started = false;
-  private server: Server | undefined;
+  private server: HttpServer | undefined;
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
+  private readonly closing: (() => void)[] = [];
 
   constructor(
     private readonly logger: Logger,
@@ -32,16 +33,13 @@ export class Shutdown {
     return this.started;
   }
 
-  /** Middleware: while shutting down, answers carry Connection: close. */
-  connectionClose() {
-    return (_req: Request, res: Response, next: NextFunction): void => {
-      if (this.started) res.setHeader('Connection', 'close');
-      next();
-    };
+  setServer(server: HttpServer): void {
+    this.server = server;
   }
 
-  setServer(server: Server): void {
-    this.server = server;
+  /** Runs once the server stops accepting: answers that never finish on their own end here. */
+  onClosing(run: () => void): void {
+    this.closing.push(run);
   }
 
   /**
@@ -59,15 +57,13 @@ export class Shutdown {
     this.logger.info({ reason }, 'shutting down');
     const deadline = setTimeout(() => {
       this.logger.warn('shutdown deadline reached, closing every connection');
-      this.server?.closeAllConnections();
+      this.server?.cut();
     }, this.deadlineMs);
     deadline.unref();
-    if (this.server) {
-      const server = this.server;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
-    }
+    // Draining stops accepting at once; then the closing hooks end what never finishes by itself (event streams).
+    const drained = this.server?.drain();
+    for (const run of this.closing) run();
+    await drained;
     for (const step of this.steps) {
       await step
         .run()

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { OPERATIONS } from '../../packages/shared/src';
+import { createHttpServer, OPERATIONS } from '../../packages/shared/src';
 import { ACCOUNT_A, ACCOUNT_B, startTestApi, streamBody, type TestApi } from '../support/api';
+import { FeedReader } from '../support/events';
 
 // Tenancy (spec 1.6, 4.8, 4.14, 4.20): for every endpoint that takes an account_id,
 // another account can neither see nor change account A's stream or group. Each case
@@ -34,6 +36,26 @@ beforeAll(async () => {
   streamOfB = own.body.stream_id;
 });
 afterAll(() => api.close());
+
+/**
+ * The event feed is a stream, so supertest cannot read it: the case listens, follows the
+ * feed from its start as account B and stops once B's own stream has shown up. The log is
+ * replayed in seq order and A's stream was created first, so a leak would come before it.
+ */
+async function followFeedAsB(): Promise<request.Response> {
+  const http = createHttpServer(api.app, api.deps.config, api.deps.logger);
+  const server = http.server.listen(0);
+  api.deps.shutdown.setServer(http);
+  await api.deps.events.current();
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const feed = await FeedReader.open(`${base}/1/streams/events?${B}&last_event_id=0`);
+  try {
+    await feed.waitForEvents(1);
+    return { status: feed.status, body: feed.statusData() } as unknown as request.Response;
+  } finally {
+    feed.close();
+  }
+}
 
 /** Everything account A owns, as the database holds it. */
 async function accountA(): Promise<string> {
@@ -212,6 +234,17 @@ const CASES: Case[] = [
         .put(`/1/streams/${streamOfB}`)
         .send(streamBody({ account_id: ACCOUNT_B, name: NAME, group_name: 'only-a' })),
     notFound(39007),
+  ],
+  [
+    'followStreamsEvents',
+    'from the start of the log',
+    followFeedAsB,
+    (res) => {
+      expect(res.status).toBe(200);
+      const events = res.body as { account_id: string; stream_id: string }[];
+      expect(events.map((e) => e.stream_id)).toContain(streamOfB);
+      expect(events.filter((e) => e.account_id !== ACCOUNT_B || e.stream_id === stream)).toEqual([]);
+    },
   ],
 ];
 

@@ -32,7 +32,8 @@ it('runs the chaos fleet on a Cluster: no double assignment, every autorestart t
   // No timer had to be replaced by reconcile: the delayed jobs ran on the Cluster.
   expect(lostTimers(result)).toEqual([]);
   process.stdout.write(
-    `cluster: ${result.totals.taken} takes, ${result.totals.done} done, ${result.audit.failures} failures restarted once each\n`,
+    `cluster: ${result.totals.taken} takes, ${result.totals.done} done, ${result.audit.failures} failures restarted once each, ` +
+      `settled in ${result.audit.settledInMs} ms\n`,
   );
 }, 90_000);
 
@@ -63,6 +64,7 @@ it('passes again while the master of the {luna} slot is killed and its replica t
   expect(verdict(result)).toEqual(PASSED);
   process.stdout.write(
     `cluster failover: ${result.fault}; ${result.totals.taken} takes, ${result.totals.done} done, ` +
-      `${result.audit.failures} failures restarted once each, ${lostTimers(result).length} reconcile restarts of lost timers\n`,
+      `${result.audit.failures} failures restarted once each, ${lostTimers(result).length} reconcile restarts of lost timers, ` +
+      `settled in ${result.audit.settledInMs} ms\n`,
   );
 }, 120_000);

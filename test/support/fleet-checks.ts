@@ -131,7 +131,9 @@ async function settleReport(db: pg.Client): Promise<string> {
     ...lines,
     ...(stuck.length > lines.length ? [`  … and ${stuck.length - lines.length} more`] : []),
     'job runs:',
-    ...runs.map((r) => `  ${r.job}: started ${iso(r.started)}, finished ${iso(r.finished)}, error ${r.error ?? 'none'}`),
+    ...runs.map(
+      (r) => `  ${r.job}: started ${iso(r.started)}, finished ${iso(r.finished)}, error ${r.error ?? 'none'}`,
+    ),
   ].join('\n');
 }
 

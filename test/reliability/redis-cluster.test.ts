@@ -1,4 +1,4 @@
-import { chaosRun, lostTimers, PASSED, verdict } from '../support/chaos-run';
+import { chaosRun, lostTimers, PASSED, verdict, type ChaosResult } from '../support/chaos-run';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ownCluster, type OwnCluster } from '../support/redis-cluster';
 import { eventually } from '../support/wait';
@@ -65,6 +65,11 @@ it('passes again while the master of the {luna} slot is killed and its replica t
   process.stdout.write(
     `cluster failover: ${result.fault}; ${result.totals.taken} takes, ${result.totals.done} done, ` +
       `${result.audit.failures} failures restarted once each, ${lostTimers(result).length} reconcile restarts of lost timers, ` +
-      `settled in ${result.audit.settledInMs} ms\n`,
+      `${replacedWorkers(result)} stalled job workers replaced, settled in ${result.audit.settledInMs} ms\n`,
   );
 }, 120_000);
+
+/** How many times a worker replaced its BullMQ worker because no sweep had started (jobs-runner.ts). */
+function replacedWorkers(result: ChaosResult): number {
+  return result.outputs.join('\n').split('BullMQ worker replaced').length - 1;
+}

@@ -2,6 +2,7 @@ import { createRedis, closeRedis, JOB_NAMES, JOBS_QUEUE, SELF_REMOVING, type Job
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { JobContext } from './jobs/context';
 import { JOB_HANDLERS, schedulers } from './schedulers';
+import { sweepStalled } from './stall';
 
 /**
  * Runs the background jobs: one BullMQ worker for the jobs queue, and the job schedulers.
@@ -22,10 +23,6 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<
       }
     }
   };
-  const upsertQuietly = () =>
-    upsertSchedulers().catch((error: unknown) =>
-      logger.warn({ err: error }, 'job schedulers not upserted; will retry'),
-    );
 
   const scheduled = new Set<string>(list.map((s) => s.name));
   const runJob = async (job: Job) => {
@@ -44,20 +41,54 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue): { stop(): Promise<
     }
   };
 
-  const connection = createRedis(config.redis, { role: 'worker', logger });
-  const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
-  worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
-  worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));
-  connection.on('ready', () => void upsertQuietly());
+  const startWorker = () => {
+    const connection = createRedis(config.redis, { role: 'worker', logger });
+    const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
+    worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
+    worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));
+    connection.on('ready', () => void upsertQuietly());
+    return { worker, connection, startedAt: Date.now() };
+  };
+
+  // A BullMQ worker on a Redis Cluster can hang for good when the master of its slot is
+  // killed (a command of its own never settles; even close() waits on it): no job runs
+  // again on this copy. When the schedulers could be upserted (Redis answers) but no
+  // sweep has started on any copy for three rounds of the sweep and of this check, the
+  // worker is replaced.
+  const stalledAfterMs = 3 * (config.STREAM_STATUS_OBSOLETING_INTERVAL + config.RECONCILE_INTERVAL) * 1000;
+  let current = startWorker();
+  const replaceIfStalled = async () => {
+    const since = await jobRuns.msSinceStart(JOB_NAMES.handlerLostSweep);
+    if (!sweepStalled(since, Date.now() - current.startedAt, stalledAfterMs)) return;
+    logger.warn({ since_last_sweep_ms: since }, 'background jobs stalled; BullMQ worker replaced');
+    const stuck = current;
+    current = startWorker();
+    // Not awaited: a hung worker's close() never returns. Disconnecting fails its commands.
+    void stuck.worker.close(true).catch(() => undefined);
+    stuck.connection.disconnect();
+  };
+
+  const upsertQuietly = () =>
+    upsertSchedulers().then(
+      () => true,
+      (error: unknown) => {
+        logger.warn({ err: error }, 'job schedulers not upserted; will retry');
+        return false;
+      },
+    );
+  const tick = async () => {
+    if (!(await upsertQuietly())) return;
+    await replaceIfStalled().catch((error: unknown) => logger.warn({ err: error }, 'jobs stall check failed'));
+  };
   void upsertQuietly();
-  const timer = setInterval(() => void upsertQuietly(), config.RECONCILE_INTERVAL * 1000);
+  const timer = setInterval(() => void tick(), config.RECONCILE_INTERVAL * 1000);
   logger.info({ jobs: Object.values(JOB_NAMES) }, 'background jobs started');
 
   return {
     async stop() {
       clearInterval(timer);
-      await worker.close();
-      await closeRedis(connection);
+      await current.worker.close();
+      await closeRedis(current.connection);
     },
   };
 }

@@ -12,6 +12,7 @@ import {
 import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
 import { docsRouter } from './routes/docs';
+import { eventsRouter } from './routes/events';
 import { groupsRouter } from './routes/groups';
 import { linkerRouter } from './routes/linker';
 import { logsRouter } from './routes/logs';
@@ -36,6 +37,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(docsRouter());
   app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN));
   app.use(logsRouter(deps));
+  app.use(eventsRouter(deps));
   app.use(queueRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(streamsRouter(deps));

@@ -5,6 +5,7 @@ import {
   createMetrics,
   createQueueRepository,
   createStreamChangesRepository,
+  createStreamLogFeed,
   createStreamLogsRepository,
   createStreamsRepository,
   scheduleAutorestarts,
@@ -14,6 +15,7 @@ import {
   type Logger,
 } from '@luna-streams/shared';
 import { createApp } from './app';
+import { FeedHub } from './events/feed-hub';
 import type { ApiDeps } from './deps';
 
 /** Builds the API's dependencies and app; main.ts and the tests both start here. */
@@ -26,8 +28,21 @@ export function composeApi(config: Config, logger: Logger) {
     logger,
   });
 
+  const metrics = createMetrics('api');
+  const eventFeed = createStreamLogFeed(db);
+  const events = new FeedHub({
+    databaseUrl: config.DATABASE_URL,
+    feed: eventFeed,
+    metrics,
+    logger,
+    pingIntervalMs: config.EVENTS_PING_INTERVAL * 1000,
+  });
+  events.start();
+
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
+  // Event streams never finish on their own: they end as soon as the server stops accepting.
+  shutdown.onClosing(() => void events.stop());
   shutdown.add('mirror drain', () => mirror.stop());
   shutdown.add('connections', close);
 
@@ -39,13 +54,15 @@ export function composeApi(config: Config, logger: Logger) {
     streams: createStreamsRepository(db),
     streamChanges: createStreamChangesRepository(db),
     streamLogs: createStreamLogsRepository(db),
+    eventFeed,
+    events,
     queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
     feedback: createFeedbackRepository(db),
     groups: createGroupsRepository(db),
     scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
     mirror,
     shutdown,
-    metrics: createMetrics('api'),
+    metrics,
     dashboardQueues: [pendingQueue, jobsQueue],
   };
   return { app: createApp(deps), deps, shutdown, pendingQueue };

@@ -10,10 +10,12 @@ import type {
   RedisConnection,
   Shutdown,
   StreamChangesRepository,
+  StreamLogFeed,
   StreamLogsRepository,
   StreamsRepository,
 } from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
+import type { FeedHub } from './events/feed-hub';
 
 /** What the API's routes need; main.ts builds it, tests build it the same way. */
 export interface ApiDeps {
@@ -24,6 +26,9 @@ export interface ApiDeps {
   streams: StreamsRepository;
   streamChanges: StreamChangesRepository;
   streamLogs: StreamLogsRepository;
+  /** GET /1/streams/events: the reads, and the process's one reader and its clients. */
+  eventFeed: StreamLogFeed;
+  events: FeedHub;
   queue: QueueRepository;
   feedback: FeedbackRepository;
   groups: GroupsRepository;

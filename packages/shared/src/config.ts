@@ -88,6 +88,9 @@ const settingsSchema = z.object({
     .pipe(z.array(z.enum(['http', 'jobs'])).min(1))
     .default(['http', 'jobs']),
   SWEEP_BATCH_SIZE: intSetting(1, 100_000).default(1000),
+  EVENTS_MAX_CLIENTS: intSetting(0, 1_000_000).default(1000),
+  EVENTS_PING_INTERVAL: intSetting(1, 3600).default(15),
+  EVENTS_CLIENT_BUFFER: intSetting(1024, 1_073_741_824).default(1_048_576),
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
 });
 

@@ -41,3 +41,5 @@ export * from './http/routes';
 export * from './http/shutdown';
 export * from './http/shed-load';
 export * from './infrastructure';
+export * from './domain/feed-horizon';
+export * from './store/stream-log-feed';

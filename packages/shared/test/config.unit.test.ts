@@ -22,6 +22,9 @@ describe('parseConfig', () => {
       AUTORESTART_RESET_AFTER: 3600,
       WORKER_ROLES: ['http', 'jobs'],
       SWEEP_BATCH_SIZE: 1000,
+      EVENTS_MAX_CLIENTS: 1000,
+      EVENTS_PING_INTERVAL: 15,
+      EVENTS_CLIENT_BUFFER: 1048576,
       REDIS_TLS: false,
       redis: { mode: 'single', url: required.REDIS_URL },
     });

@@ -11,3 +11,4 @@ export * from './request-id';
 export * from './service';
 export * from './streams';
 export * from './validation';
+export * from './events';

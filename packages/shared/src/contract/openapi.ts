@@ -5,6 +5,7 @@ import { OPERATIONS, type Operation } from './operations';
 import { queryParameterShapes } from './query';
 import { LUNA_REQUEST_ID_PATTERN } from './request-id';
 import { API_VERSION, healthFailure } from './service';
+import { statusEvent } from './events';
 import { groupObject } from './groups';
 import { streamInput, streamObject } from './streams';
 
@@ -18,6 +19,7 @@ const COMPONENTS: [z.ZodType, string, 'input' | 'output'][] = [
   [streamObject, 'Stream', 'output'],
   [streamInput, 'StreamInput', 'input'],
   [groupObject, 'Group', 'output'],
+  [statusEvent, 'StatusEvent', 'output'],
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output', top?: z.ZodType): Json {
@@ -111,13 +113,30 @@ function errorResponses(kinds: ErrorKind[]): Record<string, Json> {
   );
 }
 
+const LAST_EVENT_ID: Json = {
+  name: 'Last-Event-ID',
+  in: 'header',
+  required: false,
+  description: 'resume after this seq (browsers send it when they reconnect); wins over last_event_id',
+  schema: { type: 'string', pattern: '^[0-9]{1,15}$' },
+};
+
 function operationObject(op: Operation): Json {
   const success: Json = {
     description: op.success.description,
     headers: { 'Luna-Request-Id': { $ref: '#/components/headers/LunaRequestId' } },
   };
   if (op.success.schema) success.content = { 'application/json': { schema: jsonSchema(op.success.schema, 'output') } };
-  if (op.success.contentType)
+  if (op.success.contentType === 'text/event-stream') {
+    // OpenAPI 3.1 cannot type the events of a stream: the text is a string, the data of
+    // its status events the StatusEvent schema.
+    success.content = {
+      'text/event-stream': {
+        schema: { type: 'string', description: 'events whose data is a StatusEvent (components/schemas)' },
+        example: 'retry: 2000\n\nid: 42\nevent: status\ndata: {"seq":42,"stream_id":"...","status":"done"}\n\n',
+      },
+    };
+  } else if (op.success.contentType)
     success.content = {
       [op.success.contentType]: { schema: { type: 'string' } },
       'text/html': { schema: { type: 'string' } },
@@ -138,6 +157,7 @@ function operationObject(op: Operation): Json {
     parameters: [
       ...pathParameters(op.path),
       ...(op.query ? queryParameters(op.query) : []),
+      ...(op.success.contentType === 'text/event-stream' ? [LAST_EVENT_ID] : []),
       { $ref: '#/components/parameters/LunaRequestId' },
     ],
     ...(op.body

@@ -10,6 +10,7 @@ import {
   listGroupsQuery,
   patchGroupBody,
 } from './groups';
+import { EVENT_STREAM_DESCRIPTION, eventsQuery, statusEvent } from './events';
 import { logRecord, logsQuery } from './logs';
 import { peekQueueQuery, takeQueueBody } from './queue';
 import { healthFailure, healthResponse, versionResponse } from './service';
@@ -36,6 +37,7 @@ export interface Operation {
   tag: 'streams' | 'queue' | 'logs' | 'groups' | 'service' | 'docs';
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** `contentType` text/event-stream: `schema` is the data of its `status` events. */
   success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   errors: ErrorKind[];
   /** Served by the worker as well (agents at scale post feedback there). */
@@ -164,6 +166,21 @@ export const OPERATIONS: Operation[] = [
       schema: z.object({ logs: z.array(logRecord.partial()) }),
     },
     errors: COMMON,
+  },
+  {
+    method: 'get',
+    path: '/1/streams/events',
+    operationId: 'followStreamsEvents',
+    summary: 'follow stream status changes live',
+    tag: 'logs',
+    query: eventsQuery,
+    success: {
+      status: 200,
+      description: EVENT_STREAM_DESCRIPTION,
+      schema: statusEvent,
+      contentType: 'text/event-stream',
+    },
+    errors: [...COMMON, 'OVERLOADED'],
   },
   {
     method: 'get',

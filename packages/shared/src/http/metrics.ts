@@ -68,6 +68,22 @@ export function createMetrics(app: 'api' | 'worker') {
       labelNames: ['queue', 'state'] as const,
       registers,
     }),
+    eventsClients: new Gauge({
+      name: 'luna_streams_events_clients',
+      help: 'clients following GET /1/streams/events on this process',
+      registers,
+    }),
+    eventsSent: new Counter({
+      name: 'luna_streams_events_sent_total',
+      help: 'status events written to event stream clients',
+      registers,
+    }),
+    eventsDelay: new Histogram({
+      name: 'luna_streams_events_delay_seconds',
+      help: "from a log row's log_time (its transaction's start) to its delivery to the live clients",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
   };
 }
 

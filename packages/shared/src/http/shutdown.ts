@@ -11,6 +11,7 @@ export class Shutdown {
   private started = false;
   private server: Server | undefined;
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
+  private readonly closing: (() => void)[] = [];
 
   constructor(
     private readonly logger: Logger,
@@ -33,6 +34,11 @@ export class Shutdown {
     this.server = server;
   }
 
+  /** Runs once the server stops accepting: answers that never finish on their own end here. */
+  onClosing(run: () => void): void {
+    this.closing.push(run);
+  }
+
   /** Steps run in the order they were added, after the HTTP server has closed. */
   add(name: string, run: () => Promise<unknown>): void {
     this.steps.push({ name, run });
@@ -51,7 +57,10 @@ export class Shutdown {
       const server = this.server;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      for (const run of this.closing) run();
       await closed;
+    } else {
+      for (const run of this.closing) run();
     }
     for (const step of this.steps) {
       await step

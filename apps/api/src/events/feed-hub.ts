@@ -1,0 +1,164 @@
+import pg from 'pg';
+import { FeedHorizon, type FeedRow, type Logger, type Metrics, type StreamLogFeed } from '@luna-streams/shared';
+import { statusEventText, type FeedClient } from './feed-client';
+
+// One per API process: it reads the stream log once per wake-up for all its clients.
+// PostgreSQL is the source: NOTIFY (a trigger on stream_logs) only wakes the reader, and
+// a poll every SAFETY_POLL_MS covers a lost notification or a dropped LISTEN connection.
+
+// Rows are written a page at a time, and between pages the sockets get to take them:
+// a client still holding more than its buffer when the next page starts is too slow.
+const PAGE = 50;
+const SAFETY_POLL_MS = 2000;
+/** While rows wait for older transactions to end, look again this soon. */
+const HORIZON_RETRY_MS = 20;
+const RELISTEN_MS = 1000;
+
+export interface FeedHubOptions {
+  databaseUrl: string;
+  feed: StreamLogFeed;
+  metrics: Metrics;
+  logger: Logger;
+  pingIntervalMs: number;
+}
+
+export class FeedHub {
+  readonly clients = new Set<FeedClient>();
+  /** Passes finished so far (tests wait on it instead of sleeping). */
+  passes = 0;
+  private readonly horizon = new FeedHorizon();
+  /** Rows up to here were handed to the clients; undefined until the first horizon. */
+  private dispatched: number | undefined;
+  private ready: Promise<void>;
+  private markReady!: () => void;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private listener: pg.Client | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: FeedHubOptions) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  start(): void {
+    void this.listen();
+    this.timers.push(setInterval(() => this.wake(), SAFETY_POLL_MS));
+    this.timers.push(setInterval(() => this.ping(), this.options.pingIntervalMs));
+    this.wake();
+  }
+
+  /** Resolves once the first horizon is known (then `position` is set). */
+  current(): Promise<void> {
+    return this.ready;
+  }
+
+  /** The seq up to which rows have been dispatched to the clients. */
+  get position(): number | undefined {
+    return this.dispatched;
+  }
+
+  /** Schedules a pass; passes never overlap, and wake-ups during one cause one more. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.pass()
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'event feed read failed'))
+      .finally(() => {
+        this.running = false;
+        this.passes += 1;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else if (this.horizon.pending && !this.retry) {
+          this.retry = setTimeout(() => {
+            this.retry = undefined;
+            this.wake();
+          }, HORIZON_RETRY_MS);
+        }
+      });
+  }
+
+  /** Ends every feed (shutdown): clients reconnect, to another copy behind the balancer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.retry);
+    for (const client of [...this.clients]) client.end('shutdown');
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  private async pass(): Promise<void> {
+    const { feed } = this.options;
+    // The sequence first, then the running transactions: see domain/feed-horizon.ts.
+    const lastDrawn = await feed.lastDrawn();
+    const running = await feed.runningTransactions();
+    this.horizon.observe({ lastDrawn, running });
+    const final = this.horizon.advance(running);
+    if (final < 0) return;
+    if (this.dispatched === undefined) {
+      // Without Last-Event-ID a feed starts at the present.
+      this.dispatched = final;
+      this.markReady();
+      return;
+    }
+    while (this.dispatched < final && !this.stopped) {
+      const rows = await feed.rows(this.dispatched, final, PAGE);
+      this.dispatch(rows);
+      this.dispatched = rows.length < PAGE ? final : rows[rows.length - 1]!.seq;
+      if (rows.length === PAGE) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private dispatch(rows: FeedRow[]): void {
+    const { metrics } = this.options;
+    for (const client of this.clients) client.checkBacklog();
+    for (const row of rows) {
+      const text = statusEventText(row);
+      let sent = 0;
+      for (const client of this.clients) if (client.deliver(row, text)) sent += 1;
+      if (sent > 0) {
+        metrics.eventsSent.inc(sent);
+        metrics.eventsDelay.observe((Date.now() - Date.parse(row.log_time)) / 1000);
+      }
+    }
+  }
+
+  private ping(): void {
+    for (const client of this.clients) client.ping();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, keepAlive: true });
+    const retry = () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(), RELISTEN_MS).unref();
+    };
+    this.listener = client;
+    client.on('error', (error) => {
+      this.options.logger.warn({ message: error.message }, 'event feed LISTEN connection failed');
+      retry();
+    });
+    client.on('end', retry);
+    client.on('notification', () => this.wake());
+    try {
+      await client.connect();
+      await client.query('LISTEN stream_logs');
+      // Rows committed while not listening are read now.
+      this.wake();
+    } catch (error) {
+      this.options.logger.warn({ message: (error as Error).message }, 'event feed cannot LISTEN');
+      retry();
+    }
+  }
+}

@@ -2,7 +2,7 @@
 //   unit         *.unit.test.ts: pure code (domain, contract, mappers, config); no PostgreSQL,
 //                no Redis, no global setup; seconds (`npm run test:unit`).
 //   integration  every other *.test.ts outside test/reliability/: real PostgreSQL and Redis.
-//   reliability  test/reliability/: chaos, fuzz, shutdown, tenancy.
+//   reliability  test/reliability/: chaos, fuzz, shutdown, tenancy, transport.
 // `npm test` runs all three. TypeScript is transpiled per file (isolatedModules in
 // tsconfig.json), so tests start fast; `npm run build` does the type checking.
 const shared = {

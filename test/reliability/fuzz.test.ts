@@ -3,6 +3,7 @@ import request from 'supertest';
 import { OPERATIONS } from '../../packages/shared/src';
 import { ACCOUNT_A, createStream, startTestApi, streamBody, type TestApi } from '../support/api';
 import { arbitraryFor, pathsOf, replaceAt } from '../support/schema-arbitrary';
+import { startTestWorker } from '../support/worker';
 
 // Hostile input on every endpoint: bodies generated from the contract's zod schemas, the
 // same with one value replaced by something hostile, random query strings, random JSON
@@ -301,5 +302,38 @@ it('survives a contract-valid body with any one value replaced by something host
       }),
       { numRuns: Math.ceil(RUNS / 3) },
     );
+  }
+});
+
+// Depth bombs, written as text: the test's own JSON.stringify could not serialise them.
+const BOMBS = [65, 5_000, 100_000].flatMap((depth) => [
+  { name: `array ${depth}`, text: `${'['.repeat(depth)}${']'.repeat(depth)}` },
+  { name: `object ${depth}`, text: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` },
+]);
+
+it('answers a depth bomb in any body field with a 4xx Luna error, on both apps', async () => {
+  const worker = startTestWorker(api, { WORKER_ROLES: 'http' });
+  try {
+    const targets = bodyOperations().map(({ op, path, body }) => ({ app: api.app, op, path, body }));
+    const feedback = targets.find(({ op }) => op.path === '/1/streams/feedback')!;
+    targets.push({ ...feedback, app: worker.app });
+    for (const { app, op, path, body } of targets) {
+      const [sample] = fc.sample(body, { numRuns: 1, seed: 19 });
+      for (const at of pathsOf(sample)) {
+        const withMarker = JSON.stringify(replaceAt(sample, at, '__bomb__'));
+        for (const bomb of BOMBS) {
+          await expectSafe(`${op.operationId} ${at.join('.')} ${bomb.name}`, async () => {
+            const send = request(app)[op.method](path);
+            const res = await send
+              .set('Content-Type', 'application/json')
+              .send(withMarker.replace('"__bomb__"', bomb.text));
+            expect(res.status).toBeGreaterThanOrEqual(400);
+            return res;
+          });
+        }
+      }
+    }
+  } finally {
+    await worker.shutdown.run('test finished');
   }
 });

@@ -22,7 +22,7 @@ export interface RunningApp {
 export async function startApp(
   main: 'api' | 'worker',
   env: Record<string, string>,
-  options: { compiled?: boolean; nodeArgs?: string[] } = {},
+  options: { compiled?: boolean; nodeArgs?: string[]; descriptorLimit?: number } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
   const prefix = env.REDIS_PREFIX ?? `{luna-test-${randomBytes(4).toString('hex')}}`;
@@ -34,7 +34,12 @@ export async function startApp(
       ? [join(ROOT, 'apps', main, 'dist', 'main.js')]
       : ['--require', 'tsx/cjs', join(ROOT, 'apps', main, 'src', 'main.ts')]),
   ];
-  const child = spawn(process.execPath, args, {
+  // A lower `ulimit -n` for this process only: sh sets it, then becomes node (same pid).
+  const [command, commandArgs] =
+    options.descriptorLimit === undefined
+      ? [process.execPath, args]
+      : ['/bin/sh', ['-c', `ulimit -n ${options.descriptorLimit} && exec "$0" "$@"`, process.execPath, ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -29,7 +29,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(deps.shutdown.connectionClose());
   // Every path under these needs the database; health, docs and metrics never wait for it.
   app.use(['/1/streams', '/1/groups', '/1/linker'], shedLoad(deps.db.pool));
   app.use(jsonBody());

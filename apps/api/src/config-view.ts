@@ -23,7 +23,13 @@ export function configView(config: Config): Record<string, unknown> {
     },
     LUNA_STREAMS_REDIS: { ...redisView(config.redis), prefix: config.REDIS_PREFIX },
     LUNA_STREAMS_LOGGER: { log_level: config.LOG_LEVEL.toUpperCase(), log_to_stdout: 1, log_to_file: 0 },
-    LUNA_STREAMS_HTTP: { port: config.PORT, worker_port: config.WORKER_PORT },
+    LUNA_STREAMS_HTTP: {
+      port: config.PORT,
+      worker_port: config.WORKER_PORT,
+      request_timeout_ms: config.HTTP_REQUEST_TIMEOUT_MS,
+      headers_timeout_ms: config.HTTP_HEADERS_TIMEOUT_MS,
+      keep_alive_timeout_ms: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     STREAM_STATUS_OBSOLETING_PERIOD: config.STREAM_STATUS_OBSOLETING_PERIOD,
     STREAM_STATUS_OBSOLETING_INTERVAL: config.STREAM_STATUS_OBSOLETING_INTERVAL,
   };

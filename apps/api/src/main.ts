@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { createLogger, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
+import { createHttpServer, createLogger, listen, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
 import { composeApi } from './compose';
 
 // config → dependencies → listen → shutdown wiring; nothing else.
@@ -9,13 +8,9 @@ async function main(): Promise<void> {
   await migrateWhenReachable(config.DATABASE_URL, logger);
 
   const { app, shutdown } = composeApi(config, logger);
-  const server = app.listen(config.PORT, () =>
-    logger.info({ port: (server.address() as AddressInfo).port }, 'luna-streams API listening'),
-  );
-  server.on('error', (error) => {
-    logger.fatal({ err: error }, 'HTTP server failed');
-    process.exit(1);
-  });
+  const server = createHttpServer(app, config, logger);
+  const port = await listen(server, config.PORT, 'PORT', logger);
+  logger.info({ port }, 'luna-streams API listening');
   shutdown.setServer(server);
   shutdown.onSignals();
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer } from '@luna-streams/shared';
 import pg from 'pg';
 import request from 'supertest';
 import { createStream, startTestApi, type TestApi } from '../../../test/support/api';
@@ -18,8 +19,9 @@ const readers: FeedReader[] = [];
 
 beforeAll(async () => {
   api = await startTestApi({ EVENTS_MAX_CLIENTS: '3', EVENTS_CLIENT_BUFFER: '262144', EVENTS_PING_INTERVAL: '1' });
-  server = api.app.listen(0);
-  api.deps.shutdown.setServer(server);
+  const http = createHttpServer(api.app, api.deps.config, api.deps.logger);
+  server = http.server.listen(0);
+  api.deps.shutdown.setServer(http);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await api.deps.events.current();
 });

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer } from '@luna-streams/shared';
 import request from 'supertest';
 import { ACCOUNT_A, ACCOUNT_B, createStream, startTestApi, type TestApi } from '../../../test/support/api';
 import { FeedReader } from '../../../test/support/events';
@@ -14,8 +15,9 @@ const readers: FeedReader[] = [];
 
 beforeAll(async () => {
   api = await startTestApi();
-  server = api.app.listen(0);
-  api.deps.shutdown.setServer(server);
+  const http = createHttpServer(api.app, api.deps.config, api.deps.logger);
+  server = http.server.listen(0);
+  api.deps.shutdown.setServer(http);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await api.deps.events.current();
 });

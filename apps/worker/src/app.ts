@@ -46,7 +46,6 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(deps.shutdown.connectionClose());
   app.use('/1/streams/feedback', shedLoad(deps.db.pool));
   app.use(jsonBody());
   const router = express.Router();

@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { createLogger, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
+import { createHttpServer, createLogger, listen, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
 import { composeWorker } from './compose';
 
 // config → dependencies → workers and schedulers → http → shutdown.
@@ -10,13 +9,9 @@ async function main(): Promise<void> {
 
   const { app, shutdown } = composeWorker(config, logger);
   if (config.WORKER_ROLES.includes('http')) {
-    const server = app.listen(config.WORKER_PORT, () =>
-      logger.info({ port: (server.address() as AddressInfo).port }, 'luna-streams worker listening'),
-    );
-    server.on('error', (error) => {
-      logger.fatal({ err: error }, 'HTTP server failed');
-      process.exit(1);
-    });
+    const server = createHttpServer(app, config, logger);
+    const port = await listen(server, config.WORKER_PORT, 'WORKER_PORT', logger);
+    logger.info({ port }, 'luna-streams worker listening');
     shutdown.setServer(server);
   }
   shutdown.onSignals();

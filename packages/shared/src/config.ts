@@ -88,6 +88,10 @@ const settingsSchema = z.object({
     .pipe(z.array(z.enum(['http', 'jobs'])).min(1))
     .default(['http', 'jobs']),
   SWEEP_BATCH_SIZE: intSetting(1, 100_000).default(1000),
+  // How long a connection may hold the server without sending a whole request (http/server.ts).
+  HTTP_REQUEST_TIMEOUT_MS: intSetting(100, 600_000).default(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: intSetting(100, 600_000).default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intSetting(1000, 600_000).default(5_000),
   EVENTS_MAX_CLIENTS: intSetting(0, 1_000_000).default(1000),
   EVENTS_PING_INTERVAL: intSetting(1, 3600).default(15),
   EVENTS_CLIENT_BUFFER: intSetting(1024, 1_073_741_824).default(1_048_576),

@@ -9,6 +9,9 @@ export const ERRORS = {
   OVERLOADED: { code: 3, desc: 'Service overloaded', http: 503 },
   NO_JSON: { code: 12002, desc: 'Bad/incomplete input data', http: 400 },
   BAD_QUERY: { code: 12012, desc: 'Bad/incomplete input data', http: 400 },
+  // Answered by the HTTP server itself (http/client-errors.ts) under the nearest codes.
+  HEADERS_TOO_LARGE: { code: 12012, desc: 'Bad/incomplete input data', http: 431 },
+  REQUEST_TIMEOUT: { code: 12002, desc: 'Bad/incomplete input data', http: 408 },
   PAGE_NOT_FOUND: { code: 12013, desc: 'Resource not found', http: 404 },
   REQUIRED_QUERY: { code: 12014, desc: 'Bad/incomplete input data', http: 400 },
   METHOD_NOT_ALLOWED: { code: 12021, desc: 'Method not allowed', http: 405 },
@@ -68,6 +71,14 @@ export const errors = {
   badPathParameters: () => new LunaError('BAD_QUERY', 'Bad path parameters'),
   badRequest: () => new LunaError('BAD_QUERY', 'Bad request'),
   badHeader: (name: string) => new LunaError('BAD_QUERY', `Bad header '${name}'`),
+  malformedRequest: (reason: string) => new LunaError('BAD_QUERY', `Malformed HTTP request: ${reason}`),
+  headersTooLarge: (limit: string) =>
+    new LunaError('HEADERS_TOO_LARGE', `Request headers are larger than the limit of ${limit}`),
+  requestTimeout: (headersMs: number, requestMs: number) =>
+    new LunaError(
+      'REQUEST_TIMEOUT',
+      `Request not received in time: headers within ${headersMs} ms, the whole request within ${requestMs} ms`,
+    ),
   pageNotFound: () => new LunaError('PAGE_NOT_FOUND', 'Page not found'),
   requiredQuery: (name: string) => new LunaError('REQUIRED_QUERY', `Required parameters '${name}' not found`),
   methodNotAllowed: () => new LunaError('METHOD_NOT_ALLOWED', 'Method not allowed'),

@@ -9,13 +9,46 @@ type Issue = z.core.$ZodIssue & { input?: unknown };
 
 const REPR_LIMIT = 76;
 
+/**
+ * JSON text of `value`, stopped as soon as it is longer than `limit`: it walks no more of the value
+ * than it shows, so a huge or 100,000-deep value costs as little as a small one (each level of
+ * nesting writes at least one character, which also bounds the recursion).
+ */
+function jsonPrefix(value: unknown, limit: number): string {
+  let out = '';
+  const write = (text: string): boolean => {
+    out += text;
+    return out.length > limit;
+  };
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') return write(JSON.stringify(v.slice(0, limit + 1)));
+    if (v === null || typeof v !== 'object') return write(JSON.stringify(v) ?? 'null');
+    if (Array.isArray(v)) {
+      if (write('[')) return true;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && write(',')) || walk(v[i])) return true;
+      return write(']');
+    }
+    if (write('{')) return true;
+    let first = true;
+    for (const [key, inner] of Object.entries(v)) {
+      if (inner === undefined) continue;
+      if ((!first && write(',')) || write(`${JSON.stringify(key.slice(0, limit + 1))}:`) || walk(inner)) return true;
+      first = false;
+    }
+    return write('}');
+  };
+  walk(value);
+  return out;
+}
+
 /** A value as the original's messages show it: strings quoted, long values cut short. */
 export function repr(value: unknown): string {
   const cut = (text: string) => (text.length > REPR_LIMIT ? `${text.slice(0, REPR_LIMIT)}...` : text);
-  if (typeof value === 'string') return `'${cut(value)}'`;
+  if (typeof value === 'string') return `'${cut(value.slice(0, REPR_LIMIT + 1))}'`;
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  return cut(JSON.stringify(value) ?? String(value));
+  if (value === undefined) return 'undefined';
+  return cut(jsonPrefix(value, REPR_LIMIT));
 }
 
 const TYPE_NAMES: Record<string, string> = { int: 'integer', number: 'number' };

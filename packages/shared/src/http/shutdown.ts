@@ -1,15 +1,15 @@
-import type { Server } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log';
+import type { HttpServer } from './server';
 
 /**
  * One shutdown per process (docs/dev/conventions.md): stop accepting, let in-flight requests finish
- * (answered with Connection: close), close idle keep-alive sockets at once, then run the
- * remaining steps (workers, queues, pools) in order. At the deadline every socket is cut.
+ * (answered with Connection: close), let idle keep-alive sockets end at their keep-alive
+ * timeout (http/server.ts), then run the remaining steps (workers, queues, pools) in order.
+ * At the deadline every socket is cut.
  */
 export class Shutdown {
   private started = false;
-  private server: Server | undefined;
+  private server: HttpServer | undefined;
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
   private readonly closing: (() => void)[] = [];
 
@@ -22,15 +22,7 @@ export class Shutdown {
     return this.started;
   }
 
-  /** Middleware: while shutting down, answers carry Connection: close. */
-  connectionClose() {
-    return (_req: Request, res: Response, next: NextFunction): void => {
-      if (this.started) res.setHeader('Connection', 'close');
-      next();
-    };
-  }
-
-  setServer(server: Server): void {
+  setServer(server: HttpServer): void {
     this.server = server;
   }
 
@@ -50,18 +42,13 @@ export class Shutdown {
     this.logger.info({ reason }, 'shutting down');
     const deadline = setTimeout(() => {
       this.logger.warn('shutdown deadline reached, closing every connection');
-      this.server?.closeAllConnections();
+      this.server?.cut();
     }, this.deadlineMs);
     deadline.unref();
-    if (this.server) {
-      const server = this.server;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      for (const run of this.closing) run();
-      await closed;
-    } else {
-      for (const run of this.closing) run();
-    }
+    // Draining stops accepting at once; then the closing hooks end what never finishes by itself (event streams).
+    const drained = this.server?.drain();
+    for (const run of this.closing) run();
+    await drained;
     for (const step of this.steps) {
       await step
         .run()

@@ -1,4 +1,4 @@
-import { chaosRun, lostTimers, PASSED, verdict } from '../support/chaos-run';
+import { chaosRun, lostTimers, PASSED, verdict, type ChaosResult } from '../support/chaos-run';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ownCluster, type OwnCluster } from '../support/redis-cluster';
 import { eventually } from '../support/wait';
@@ -32,7 +32,8 @@ it('runs the chaos fleet on a Cluster: no double assignment, every autorestart t
   // No timer had to be replaced by reconcile: the delayed jobs ran on the Cluster.
   expect(lostTimers(result)).toEqual([]);
   process.stdout.write(
-    `cluster: ${result.totals.taken} takes, ${result.totals.done} done, ${result.audit.failures} failures restarted once each\n`,
+    `cluster: ${result.totals.taken} takes, ${result.totals.done} done, ${result.audit.failures} failures restarted once each, ` +
+      `settled in ${result.audit.settledInMs} ms\n`,
   );
 }, 90_000);
 
@@ -63,6 +64,12 @@ it('passes again while the master of the {luna} slot is killed and its replica t
   expect(verdict(result)).toEqual(PASSED);
   process.stdout.write(
     `cluster failover: ${result.fault}; ${result.totals.taken} takes, ${result.totals.done} done, ` +
-      `${result.audit.failures} failures restarted once each, ${lostTimers(result).length} reconcile restarts of lost timers\n`,
+      `${result.audit.failures} failures restarted once each, ${lostTimers(result).length} reconcile restarts of lost timers, ` +
+      `${replacedWorkers(result)} stalled job workers replaced, settled in ${result.audit.settledInMs} ms\n`,
   );
 }, 120_000);
+
+/** How many times a worker replaced its BullMQ worker because no sweep had started (jobs-runner.ts). */
+function replacedWorkers(result: ChaosResult): number {
+  return result.outputs.join('\n').split('BullMQ worker replaced').length - 1;
+}

@@ -56,11 +56,20 @@ export async function chaosRun(
       await pause(options.runMs);
     }
     const totals = await fleet.stop();
-    const audit = await settleAndAudit(serviceEnv, options.streams, totals);
+    const audit = await settleAndAudit(serviceEnv, options.streams, totals).catch((error: Error) => {
+      // What the services logged (warnings and errors) explains a run that did not settle.
+      const tails = apps.map((a, i) => `--- ${i === 0 ? 'api' : `worker ${i}`}:\n${tail(a.output(), 30)}`);
+      error.message = [error.message, ...(fault !== undefined ? [`fault: ${fault}`] : []), ...tails].join('\n');
+      throw error;
+    });
     return { totals, audit, outputs: apps.map((a) => a.output()), ...(fault !== undefined ? { fault } : {}) };
   } finally {
     await Promise.all(apps.map((app) => app.stop('SIGKILL')));
   }
+}
+
+function tail(output: string, lines: number): string {
+  return output.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /** The checks every mode's run must pass, as one object for one `toEqual`. */

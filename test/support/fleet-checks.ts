@@ -26,6 +26,8 @@ export interface Audit {
   failures: number;
   handlerLost: number;
   logRows: number;
+  /** How long the service took to settle once the fleet had stopped. */
+  settledInMs: number;
 }
 
 /** `env` is the services' environment: the audit reaches Redis the way they do. */
@@ -41,15 +43,13 @@ export async function settleAndAudit(
   const mirror = createPendingQueue(connection, config.REDIS_PREFIX);
   mirror.on('error', () => undefined);
   try {
-    const settled = async () => {
-      const { rows } = await db.query<{ busy: string }>(
-        `SELECT count(*) AS busy FROM streams
-          WHERE status IN ('in_progress', 'handler_lost', 'restart')
-             OR (status = 'failure' AND autorestart_next_at IS NOT NULL)`,
-      );
-      return rows[0]!.busy === '0';
-    };
-    await eventually(settled, 30_000, 'streams settled after the fleet stopped');
+    const stopped = Date.now();
+    await eventually(async () => (await unsettled(db)).length === 0, 30_000, 'streams settled after the fleet stopped')
+      // A failure says which streams were stuck, in what state, and when the jobs that settle them last ran.
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await settleReport(db)}`);
+      });
+    const settledInMs = Date.now() - stopped;
 
     const { rows: final } = await db.query<{ stream_id: string; status: string; autorestart_current_attempt: number }>(
       'SELECT stream_id::text, status, autorestart_current_attempt FROM streams',
@@ -63,6 +63,7 @@ export async function settleAndAudit(
       doubleAssigned: takenFromCurrentAgent(totals.events),
       statuses: [...new Set(final.map((s) => s.status))].sort(),
       logRows: logs.length,
+      settledInMs,
     };
 
     const pending = await db.query<{ stream_id: string }>(
@@ -90,6 +91,50 @@ export async function settleAndAudit(
     await closeRedis(connection);
     await db.end();
   }
+}
+
+interface Unsettled {
+  stream_id: string;
+  status: string;
+  version: number;
+  autorestart_next_at: Date | null;
+  last_feedback_at: Date | null;
+  db_now: Date;
+}
+
+/** Streams the service still has to move: lost handlers, restarts, failures with a timer. */
+async function unsettled(db: pg.Client): Promise<Unsettled[]> {
+  const { rows } = await db.query<Unsettled>(
+    `SELECT stream_id::text, status, version, autorestart_next_at, last_feedback_at, now() AS db_now FROM streams
+      WHERE status IN ('in_progress', 'handler_lost', 'restart')
+         OR (status = 'failure' AND autorestart_next_at IS NOT NULL)
+      ORDER BY stream_id`,
+  );
+  return rows;
+}
+
+async function settleReport(db: pg.Client): Promise<string> {
+  const stuck = await unsettled(db);
+  const iso = (d: Date | null) => d?.toISOString() ?? 'null';
+  const lines = stuck
+    .slice(0, 20)
+    .map(
+      (s) =>
+        `  ${s.stream_id}: ${s.status} v${s.version} autorestart_next_at=${iso(s.autorestart_next_at)} ` +
+        `last_feedback_at=${iso(s.last_feedback_at)}`,
+    );
+  const { rows: runs } = await db.query<{ job: string; started: Date; finished: Date | null; error: string | null }>(
+    'SELECT job, last_started_at AS started, last_finished_at AS finished, last_error AS error FROM job_runs ORDER BY job',
+  );
+  return [
+    `${stuck.length} streams not settled at ${iso(stuck[0]?.db_now ?? null)} (database time):`,
+    ...lines,
+    ...(stuck.length > lines.length ? [`  … and ${stuck.length - lines.length} more`] : []),
+    'job runs:',
+    ...runs.map(
+      (r) => `  ${r.job}: started ${iso(r.started)}, finished ${iso(r.finished)}, error ${r.error ?? 'none'}`,
+    ),
+  ].join('\n');
 }
 
 function auditLogs(

@@ -15,6 +15,7 @@ import { startFallback, type FallbackState } from './jobs-fallback';
 import type { JobContext } from './jobs/context';
 import { recordRun } from './jobs/record';
 import { JOB_HANDLERS, schedulers } from './schedulers';
+import { sweepStalled } from './stall';
 
 /** How long the jobs step of a shutdown waits for running jobs before leaving them (they are all re-runnable). */
 export const JOBS_STOP_MS = 5000;
@@ -52,14 +53,17 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
       }
     }
   };
+  /** Resolves true when every scheduler is in place. */
   const upsertQuietly = () =>
     upsertSchedulers().then(
       () => {
         upsertFailing = null;
+        return true;
       },
       (error: unknown) => {
         upsertFailing = { since: upsertFailing?.since ?? new Date(), message: (error as Error).message };
         logger.warn({ err: error }, 'job schedulers not upserted; will retry');
+        return false;
       },
     );
 
@@ -74,19 +78,45 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
     return run.finally(() => inFlight.delete(run));
   };
 
-  const connection = createRedis(config.redis, { role: 'worker', logger });
-  const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
-  worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
-  worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));
   // The queue talks through the plain connection, the worker through its own: upsert
   // when either is ready again (the later one succeeds).
-  for (const redis of [connection, ctx.redis]) redis.on('ready', () => void upsertQuietly());
-  void upsertQuietly();
-  const timer = setInterval(() => void upsertQuietly(), config.RECONCILE_INTERVAL * 1000);
+  const startWorker = () => {
+    const connection = createRedis(config.redis, { role: 'worker', logger });
+    const worker = new Worker(JOBS_QUEUE, runJob, { connection, prefix: config.REDIS_PREFIX, concurrency: 4 });
+    worker.on('error', (error) => logger.warn({ err: error }, 'jobs worker error'));
+    worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id, job: job?.name }, 'job failed'));
+    connection.on('ready', () => void upsertQuietly());
+    return { worker, connection, watch: watchRedis(connection), startedAt: Date.now() };
+  };
+  ctx.redis.on('ready', () => void upsertQuietly());
 
-  const watch = watchRedis(connection);
+  // A BullMQ worker on a Redis Cluster can hang for good when the master of its slot is
+  // killed (a command of its own never settles; even close() waits on it): no job runs
+  // again on this copy. When the schedulers could be upserted (Redis answers) but no
+  // sweep has started on any copy for three rounds of the sweep and of this check, the
+  // worker is replaced.
+  const stalledAfterMs = 3 * (config.STREAM_STATUS_OBSOLETING_INTERVAL + config.RECONCILE_INTERVAL) * 1000;
+  let current = startWorker();
+  const replaceIfStalled = async () => {
+    const since = await jobRuns.msSinceStart(JOB_NAMES.handlerLostSweep);
+    if (!sweepStalled(since, Date.now() - current.startedAt, stalledAfterMs)) return;
+    logger.warn({ since_last_sweep_ms: since }, 'background jobs stalled; BullMQ worker replaced');
+    const stuck = current;
+    current = startWorker();
+    stuck.watch.stop();
+    // Not awaited: a hung worker's close() never returns. Disconnecting fails its commands.
+    void stuck.worker.close(true).catch(() => undefined);
+    stuck.connection.disconnect();
+  };
+  const tick = async () => {
+    if (!(await upsertQuietly())) return;
+    await replaceIfStalled().catch((error: unknown) => logger.warn({ err: error }, 'jobs stall check failed'));
+  };
+  void upsertQuietly();
+  const timer = setInterval(() => void tick(), config.RECONCILE_INTERVAL * 1000);
+
   const bullmq = (): RedisState => {
-    const redis = watch.state();
+    const redis = current.watch.state();
     if (!redis.up || !upsertFailing) return redis;
     return { up: false, since: upsertFailing.since, reason: `job schedulers not upserted: ${upsertFailing.message}` };
   };
@@ -98,6 +128,7 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
     status: () => ({ bullmq: bullmq(), fallback: fallback.state() }),
     async stop() {
       clearInterval(timer);
+      const { worker, connection, watch } = current;
       const reachable = watch.state().up;
       watch.stop();
       await fallback.stop();

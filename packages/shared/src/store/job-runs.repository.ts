@@ -28,6 +28,15 @@ export function createJobRunsRepository(db: Database) {
       );
     },
 
+    /** Milliseconds (database time) since `job` last started on any worker copy; null if it never has. */
+    async msSinceStart(job: string): Promise<number | null> {
+      const { rows } = await db.healthPool.query<{ ms: number | null }>(
+        'SELECT (extract(epoch FROM now() - last_started_at) * 1000)::float8 AS ms FROM job_runs WHERE job = $1',
+        [job],
+      );
+      return rows[0]?.ms ?? null;
+    },
+
     async jobRuns(): Promise<JobRun[]> {
       // For the worker's /healthcheck: on the health connection, never behind busy feedback.
       const { rows } = await db.healthPool.query<JobRun>(

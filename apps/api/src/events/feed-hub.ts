@@ -37,6 +37,11 @@ export class FeedHub {
   private listener: pg.Client | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private retry: NodeJS.Timeout | undefined;
+  /** Wake-ups were skipped while no client was connected: `dispatched` is behind. */
+  private idle = false;
+  private started = 0;
+  /** Clients about to connect after an idle spell wait for a pass that started after them. */
+  private waiters: { afterPass: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: FeedHubOptions) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
@@ -49,9 +54,16 @@ export class FeedHub {
     this.wake();
   }
 
-  /** Resolves once the first horizon is known (then `position` is set). */
+  /**
+   * Resolves once `position` is the present: after the first horizon, and after an idle
+   * spell once a pass that started after this call has finished.
+   */
   current(): Promise<void> {
-    return this.ready;
+    if (!this.idle) return this.ready;
+    return new Promise((resolve) => {
+      this.waiters.push({ afterPass: this.started, resolve });
+      this.wake();
+    });
   }
 
   /** The seq up to which rows have been dispatched to the clients. */
@@ -62,16 +74,25 @@ export class FeedHub {
   /** Schedules a pass; passes never overlap, and wake-ups during one cause one more. */
   wake(): void {
     if (this.stopped) return;
+    // With no client and none about to connect there is nothing to deliver: the log and
+    // the horizon are not read on every commit (take and feedback commit all the time).
+    if (this.clients.size === 0 && this.waiters.length === 0 && this.dispatched !== undefined) {
+      this.idle = true;
+      return;
+    }
+    this.idle = false;
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = true;
+    const pass = ++this.started;
     void this.pass()
       .catch((error: unknown) => this.options.logger.warn({ err: error }, 'event feed read failed'))
       .finally(() => {
         this.running = false;
         this.passes += 1;
+        this.releaseWaiters(pass);
         if (this.again) {
           this.again = false;
           this.wake();
@@ -84,12 +105,19 @@ export class FeedHub {
       });
   }
 
+  private releaseWaiters(finished: number): void {
+    const due = this.waiters.filter((w) => w.afterPass < finished);
+    this.waiters = this.waiters.filter((w) => w.afterPass >= finished);
+    for (const waiter of due) waiter.resolve();
+  }
+
   /** Ends every feed (shutdown): clients reconnect, to another copy behind the balancer. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.retry);
     for (const client of [...this.clients]) client.end('shutdown');
+    this.releaseWaiters(Infinity);
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
@@ -107,6 +135,10 @@ export class FeedHub {
       // Without Last-Event-ID a feed starts at the present.
       this.dispatched = final;
       this.markReady();
+      return;
+    }
+    if (this.clients.size === 0) {
+      this.dispatched = final;
       return;
     }
     while (this.dispatched < final && !this.stopped) {

@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { seedStreams } from '../test/support/seed';
 import { analyze, freshDatabase, report, startService, waitForMirror, type Figure } from './support';
 
-// Overload is not an outage (issue 19): 200 clients of heavy list requests (pages of 100
+// Overload is not an outage (docs/dev/operations.md, Overload): 200 clients of heavy list requests (pages of 100
 // whole streams, 164 KB of JSON each, out of 100,000) for 20 s against the API as it ships
 // (10 connections, DB_POOL_MAX_WAITING 100), while /healthcheck is polled every 100 ms on
 // a new connection each time, as a load balancer does. The clients ignore Retry-After and

@@ -6,7 +6,7 @@ import { createAndTake, createStream, startTestApi, type TestApi } from '../../.
 import { eventually } from '../../../test/support/wait';
 import { startTestWorker } from '../../../test/support/worker';
 
-// Overload is not an outage (issue 19): with every pool connection busy on slow list
+// Overload is not an outage (docs/dev/operations.md, Overload): with every pool connection busy on slow list
 // requests, the API refuses what it cannot queue at once, answers a request that waited
 // too long with the overload error (503, code 3, Retry-After), never with code 2, and
 // /healthcheck keeps answering 200 on a connection of its own, never waiting for the pool

@@ -5,7 +5,7 @@ import { createDatabase, type Database } from '../src/store/database';
 import { LunaError } from '../src/contract/errors';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 
-// The pool tells a busy pool from a database that does not answer (issue 19), against a
+// The pool tells a busy pool from a database that does not answer (docs/dev/operations.md, Overload), against a
 // real PostgreSQL: through a TCP relay that can go silent, as a partitioned network does.
 
 interface Relay {

@@ -2,7 +2,7 @@ import type { AutorestartStatus } from '../contract/streams';
 
 // Autorestart decisions (spec 3.6, 6.4; DESIGN.md section 5). Pure functions; the feedback
 // statement and the autorestart job get their CASE expressions from them
-// (store/autorestart-sql.ts), and a test runs every case through those statements.
+// (store/move-sql.ts), and a test runs every case through those statements.
 
 /** The autorestart status of a series that has not failed yet, or starts afresh. */
 export function initialAutorestartStatus(restart: 0 | 1): AutorestartStatus {

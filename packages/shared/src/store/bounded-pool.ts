@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-// A busy pool is not a lost database (issue 19). pg-pool queues every caller that finds
+// A busy pool is not a lost database (docs/dev/operations.md, Overload). pg-pool queues every caller that finds
 // all connections busy, without a bound, and answers each after connectionTimeoutMillis
 // with the same error a silent server gives. This pool refuses at once when `maxWaiting`
 // callers already wait, and names both refusals: PoolBusyError while the database answers

@@ -25,7 +25,7 @@ export function createJobsFallbackRepository(pool: Pool, databaseUrl: string) {
      * Runs `work` while this copy holds the fallback lock, or returns false at once when
      * another copy holds it, so copies take turns instead of running side by side. A
      * transaction-level lock: it ends with the transaction, so a copy that dies or loses
-     * its connection frees it, and it keeps working behind a pooler in transaction mode.
+     * its connection frees it.
      * Nothing is written on the lock's connection; `work` runs on the shared pool.
      */
     async underLock(work: () => Promise<void>): Promise<boolean> {

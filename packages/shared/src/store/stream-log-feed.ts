@@ -4,8 +4,8 @@ import { parameters } from './stream-sql';
 import { translatingErrors } from './translate';
 
 // Reads behind GET /1/streams/events. The feed never trusts "seq > N" alone: it reads
-// rows only up to a horizon (domain/feed-horizon.ts) computed from the sequence and
-// snapshots read here.
+// rows only up to a horizon (domain/feed-horizon.ts) computed from the sequence's last
+// value and the transactions running on the server (pg_stat_activity), both read here.
 
 /** A log row as the feed sends it, with the names of its stream's groups (for group_name). */
 export interface FeedRow extends StatusEvent {

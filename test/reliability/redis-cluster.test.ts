@@ -1,5 +1,7 @@
 import { chaosRun, lostTimers, PASSED, verdict, type ChaosResult } from '../support/chaos-run';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { streamBody } from '../support/api';
+import { startApp } from '../support/process';
 import { ownCluster, type OwnCluster } from '../support/redis-cluster';
 import { eventually } from '../support/wait';
 
@@ -35,6 +37,35 @@ it('runs the chaos fleet on a Cluster: no double assignment, every autorestart t
     `cluster: ${result.totals.taken} takes, ${result.totals.done} done, ${result.audit.failures} failures restarted once each, ` +
       `settled in ${result.audit.settledInMs} ms\n`,
   );
+}, 90_000);
+
+it('a plain REDIS_URL naming one Cluster node: both apps answer 200 and say degraded, naming the MOVED reply', async () => {
+  // The mistake an operator makes first: every BullMQ call is refused with MOVED. Before
+  // this was told, no job ran and both health answers were 200 as if all were well.
+  const prefix = '{luna-moved}';
+  const owner = await cluster.masterOf(prefix);
+  const other = cluster.nodes.split(',').find((node) => !node.endsWith(`:${owner}`))!;
+  const { DATABASE_URL } = (await clusterEnv(prefix)) as { DATABASE_URL: string };
+  const env = { DATABASE_URL, REDIS_URL: `redis://${other}`, REDIS_PREFIX: prefix, MIRROR_DRAIN_INTERVAL_MS: '100' };
+  const [api, worker] = await Promise.all([startApp('api', env), startApp('worker', env)]);
+  try {
+    await fetch(`${api.url}/1/streams`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(streamBody()),
+    });
+    const degraded = async (url: string, component: string) => {
+      const res = await fetch(`${url}/healthcheck`);
+      const body = (await res.json()) as { degraded?: { component: string; detail: string }[] };
+      return (
+        res.status === 200 && (body.degraded ?? []).some((d) => d.component === component && /MOVED/.test(d.detail))
+      );
+    };
+    await eventually(() => degraded(worker.url, 'jobs'), 30_000, 'the worker saying its jobs cannot run (MOVED)');
+    await eventually(() => degraded(api.url, 'mirror'), 30_000, 'the API saying its mirror drain fails (MOVED)');
+  } finally {
+    await Promise.all([api.stop(), worker.stop()]);
+  }
 }, 90_000);
 
 it('passes again while the master of the {luna} slot is killed and its replica takes over', async () => {

@@ -27,7 +27,10 @@ ALTER TABLE "stream_logs" ALTER COLUMN "seq" SET DEFAULT next_stream_log_seq();
 
 -- 2. Wake the feed readers of every API copy when log rows commit. NOTIFY is delivered
 --    at commit and once per transaction for the same payload; the readers then read the
---    log itself, so a lost notification only delays events until the next poll.
+--    log itself, so a lost notification only delays events until the next poll. A row
+--    trigger, not a statement one: a statement trigger fires on an INSERT of no rows too,
+--    and every keep-alive feedback batch (whose log INSERT writes nothing) would notify,
+--    and NOTIFY serialises the commits of every notifying transaction on the server.
 CREATE FUNCTION "notify_stream_logs"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('stream_logs', '');
@@ -36,4 +39,4 @@ END;
 $$;
 
 CREATE TRIGGER "stream_logs_notify" AFTER INSERT ON "stream_logs"
-    FOR EACH STATEMENT EXECUTE FUNCTION "notify_stream_logs"();
+    FOR EACH ROW EXECUTE FUNCTION "notify_stream_logs"();

@@ -37,10 +37,8 @@ export class FeedHub {
   private listener: pg.Client | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private retry: NodeJS.Timeout | undefined;
-  /** Wake-ups were skipped while no client was connected: `dispatched` is behind. */
-  private idle = false;
   private started = 0;
-  /** Clients about to connect after an idle spell wait for a pass that started after them. */
+  /** Clients about to connect wait for a pass that started after them. */
   private waiters: { afterPass: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: FeedHubOptions) {
@@ -55,15 +53,18 @@ export class FeedHub {
   }
 
   /**
-   * Resolves once `position` is the present: after the first horizon, and after an idle
-   * spell once a pass that started after this call has finished.
+   * Resolves once `position` is the present: after a pass that started after this call
+   * (rows committed before a client asked are not sent to it live), and never before the
+   * first horizon is known. Clients connecting together share that pass.
    */
-  current(): Promise<void> {
-    if (!this.idle) return this.ready;
-    return new Promise((resolve) => {
-      this.waiters.push({ afterPass: this.started, resolve });
-      this.wake();
-    });
+  async current(): Promise<void> {
+    if (!this.stopped) {
+      await new Promise<void>((resolve) => {
+        this.waiters.push({ afterPass: this.started, resolve });
+        this.wake();
+      });
+    }
+    await this.ready;
   }
 
   /** The seq up to which rows have been dispatched to the clients. */
@@ -76,11 +77,7 @@ export class FeedHub {
     if (this.stopped) return;
     // With no client and none about to connect there is nothing to deliver: the log and
     // the horizon are not read on every commit (take and feedback commit all the time).
-    if (this.clients.size === 0 && this.waiters.length === 0 && this.dispatched !== undefined) {
-      this.idle = true;
-      return;
-    }
-    this.idle = false;
+    if (this.clients.size === 0 && this.waiters.length === 0 && this.dispatched !== undefined) return;
     if (this.running) {
       this.again = true;
       return;

@@ -69,13 +69,16 @@ export function createStreamLogFeed(db: Database) {
     },
 
     /**
-     * The ids of every transaction running on the server now that has one (only those can
-     * write), prepared ones included. pg_stat_activity reads them from each backend as is.
+     * The ids of every transaction running now in this database that has one (only those
+     * can write its log), prepared ones included. pg_stat_activity reads them from each
+     * backend as is. Other databases on the server are left out: their transactions cannot
+     * draw this database's sequence, and one left open there must not hold this feed back.
      */
     async runningTransactions(): Promise<Set<string>> {
       const { rows } = await db.pool.query<{ xid: string }>(
-        `SELECT backend_xid::text AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL
-         UNION SELECT transaction::text FROM pg_prepared_xacts`,
+        `SELECT backend_xid::text AS xid FROM pg_stat_activity
+          WHERE backend_xid IS NOT NULL AND datname = current_database()
+         UNION SELECT transaction::text FROM pg_prepared_xacts WHERE database = current_database()`,
       );
       return new Set(rows.map((r) => r.xid));
     },

@@ -1,12 +1,12 @@
 import { errors } from '../contract/errors';
 import type { StoredStatus } from '../contract/primitives';
 import type { PatchStreamBody, StreamInput } from '../contract/streams';
-import { initialAutorestartStatus } from '../domain/autorestart';
 import { PUT } from '../domain/moves';
 import { decidePatchStatus } from '../domain/status';
 import { sqlState } from './db-errors';
 import type { Database } from './database';
 import { initialStatusSql } from './move-sql';
+import { streamInputValues } from './stream-sql';
 import { translatingErrors } from './translate';
 
 // PATCH and PUT of a stream (spec 4.7, 4.8). Each change is one statement that updates
@@ -132,18 +132,7 @@ export function createStreamChangesRepository(db: Database) {
         const put = PUT[input.status];
         ({ rows } = await pool.query<{ version: number }>(PUT_SQL, [
           streamId,
-          input.account_id,
-          input.name,
-          input.description,
-          input.data.reference,
-          JSON.stringify(input.data),
-          JSON.stringify(input.event_handler),
-          JSON.stringify(input.policies),
-          JSON.stringify(input.location),
-          input.autorestart.restart,
-          input.autorestart.attempt_count,
-          input.autorestart.delay,
-          initialAutorestartStatus(input.autorestart.restart),
+          ...streamInputValues(input),
           put.raisesVersion ? 1 : 0,
           input.status,
           put.chain,

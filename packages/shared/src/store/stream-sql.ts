@@ -1,4 +1,5 @@
-import type { StreamFilters } from '../contract/streams';
+import type { StreamFilters, StreamInput } from '../contract/streams';
+import { initialAutorestartStatus } from '../domain/autorestart';
 
 // SQL shared by every statement that returns stream objects: the columns the mapper
 // needs (stream-mapper.ts), with the stream's group names in one subquery, so a page of
@@ -52,4 +53,26 @@ export function streamConditions(filters: StreamFilters, values: unknown[]): str
 
 export function whereClause(conditions: string[]): string {
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/**
+ * A stream's own columns from a create or PUT body, in the order both statements take
+ * them: account_id, name, description, reference, data, event_handler, policies,
+ * location, the three autorestart settings and the initial autorestart status.
+ */
+export function streamInputValues(input: StreamInput): unknown[] {
+  return [
+    input.account_id,
+    input.name,
+    input.description,
+    input.data.reference,
+    JSON.stringify(input.data),
+    JSON.stringify(input.event_handler),
+    JSON.stringify(input.policies),
+    JSON.stringify(input.location),
+    input.autorestart.restart,
+    input.autorestart.attempt_count,
+    input.autorestart.delay,
+    initialAutorestartStatus(input.autorestart.restart),
+  ];
 }

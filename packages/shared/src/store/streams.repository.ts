@@ -1,11 +1,10 @@
 import { errors } from '../contract/errors';
 import type { StreamFilters, StreamInput, StreamObject } from '../contract/streams';
-import { initialAutorestartStatus } from '../domain/autorestart';
 import { sqlState } from './db-errors';
 import type { Database } from './database';
 import type { Prisma } from './generated/client';
 import { toStreamObject, type StreamRow } from './stream-mapper';
-import { STREAM_COLUMNS, streamConditions, whereClause } from './stream-sql';
+import { STREAM_COLUMNS, streamConditions, streamInputValues, whereClause } from './stream-sql';
 import { translatingErrors } from './translate';
 
 export interface Page {
@@ -53,22 +52,7 @@ export function createStreamsRepository(db: Database) {
         ({ rows } = await pool.query<{ stream_id: string; version: number }>({
           name: 'luna_create_stream',
           text: CREATE_STREAM_SQL,
-          values: [
-            input.account_id,
-            input.name,
-            input.description,
-            input.data.reference,
-            JSON.stringify(input.data),
-            JSON.stringify(input.event_handler),
-            JSON.stringify(input.policies),
-            JSON.stringify(input.location),
-            input.autorestart.restart,
-            input.autorestart.attempt_count,
-            input.autorestart.delay,
-            initialAutorestartStatus(input.autorestart.restart),
-            input.status,
-            group,
-          ],
+          values: [...streamInputValues(input), input.status, group],
         }));
       } catch (error) {
         // The group was deleted between the lookup and the link.

@@ -37,11 +37,18 @@ export interface Operation {
   tag: 'streams' | 'queue' | 'logs' | 'groups' | 'service' | 'docs';
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** `contentType` text/event-stream: `schema` is the data of its `status` events. */
-  success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /**
+   * `contentType`: text media types the answer may take (with `schema`, besides JSON); text/event-stream alone
+   * means a live feed whose `status` events carry `schema`.
+   */
+  success: { status: number; description: string; schema?: z.ZodType; contentType?: string | string[] };
   errors: ErrorKind[];
   /** Served by the worker as well (agents at scale post feedback there). */
   alsoOnWorker?: boolean;
+  /** Guarded by ADMIN_TOKEN when the service runs with one (a bearer token; 401 otherwise). */
+  admin?: boolean;
+  /** What the operation does, beyond its summary (or OPERATION_DESCRIPTIONS in openapi-docs.ts). */
+  description?: string;
 }
 
 const BODY: ErrorKind[] = ['NO_JSON', 'BAD_JSON', 'BODY_TOO_LARGE', 'BAD_CONTENT_TYPE'];
@@ -72,6 +79,7 @@ export const OPERATIONS: Operation[] = [
       schema: healthResponse,
     },
     errors: ['BAD_QUERY'],
+    alsoOnWorker: true,
   },
   {
     method: 'get',
@@ -81,10 +89,23 @@ export const OPERATIONS: Operation[] = [
     tag: 'service',
     success: {
       status: 200,
-      description: 'the settings in force, passwords masked',
+      description: 'the settings in force, passwords masked; as `NAME=value` lines for Accept: text/plain',
       schema: z.record(z.string(), z.unknown()),
+      contentType: 'text/plain',
     },
     errors: ['BAD_QUERY', 'UNSUPPORTED_MEDIA_TYPE'],
+    admin: true,
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'get metrics',
+    tag: 'service',
+    success: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
+    errors: ['BAD_QUERY'],
+    alsoOnWorker: true,
+    admin: true,
   },
   {
     method: 'get',
@@ -95,7 +116,7 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'YAML for Accept: application/x-yaml, an HTML page for text/html',
-      contentType: 'application/x-yaml',
+      contentType: ['application/x-yaml', 'text/html'],
     },
     errors: ['UNSUPPORTED_MEDIA_TYPE'],
   },
@@ -129,7 +150,7 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'streams, oldest first',
-      schema: z.object({ streams: z.array(streamObject) }),
+      schema: z.object({ streams: z.array(streamObject).describe('one page of streams') }),
     },
     errors: COMMON,
   },
@@ -151,7 +172,11 @@ export const OPERATIONS: Operation[] = [
     summary: 'count streams',
     tag: 'streams',
     query: streamFilters,
-    success: { status: 200, description: 'how many streams match', schema: z.object({ streams_count: z.int() }) },
+    success: {
+      status: 200,
+      description: 'how many streams match',
+      schema: z.object({ streams_count: z.int().describe('the number of matching streams') }),
+    },
     errors: COMMON,
   },
   {
@@ -164,7 +189,9 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'log records restricted to targets, oldest first',
-      schema: z.object({ logs: z.array(logRecord.partial()) }),
+      schema: z.object({
+        logs: z.array(logRecord.partial()).describe('one page of log records, with the fields of targets'),
+      }),
     },
     errors: COMMON,
   },
@@ -193,7 +220,7 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'pending streams in queue order (at most 1000)',
-      schema: z.object({ streams: z.array(streamObject) }),
+      schema: z.object({ streams: z.array(streamObject).describe('the pending streams, next to be taken first') }),
     },
     errors: [...COMMON, 'REQUIRED_QUERY'],
   },
@@ -207,7 +234,9 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'the streams taken, now in_progress (at most 1000)',
-      schema: z.object({ streams: z.array(streamObject) }),
+      schema: z.object({
+        streams: z.array(streamObject).describe('the streams taken; an empty list when there is no work'),
+      }),
     },
     errors: [...BODY, ...DATABASE],
   },
@@ -295,7 +324,11 @@ export const OPERATIONS: Operation[] = [
     summary: 'get group count',
     tag: 'groups',
     query: groupFilters,
-    success: { status: 200, description: 'how many groups match', schema: z.object({ groups_count: z.int() }) },
+    success: {
+      status: 200,
+      description: 'how many groups match',
+      schema: z.object({ groups_count: z.int().describe('the number of matching groups') }),
+    },
     errors: COMMON,
   },
   {

@@ -1,4 +1,4 @@
-import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
 import { foreignErrorBody, isLunaErrorBody, LunaError } from './errors.js';
 import type { paths } from './generated/openapi.js';
 import { retryingFetch, type RetryOptions } from './retry.js';
@@ -21,9 +21,17 @@ type RequiredKeysOf<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T
  * an excess property and does not compile.
  */
 type InitArgs<I> = RequiredKeysOf<I> extends never ? [init?: I] : [init: I];
-type Data<P extends keyof Paths, M extends Method> = NonNullable<
-  FetchResponse<Paths[P][M & keyof Paths[P]] & Record<string | number, unknown>, object, 'application/json'>['data']
->;
+// The JSON body of the operation's 2xx answer, as generated (openapi-fetch's own data type widens tuples).
+type Responses<P extends keyof Paths, M extends Method> = Paths[P][M & keyof Paths[P]] extends { responses: infer R }
+  ? R
+  : never;
+type Data<P extends keyof Paths, M extends Method> = {
+  [C in keyof Responses<P, M>]: C extends 200 | 201 | 202 | 203 | 206
+    ? Responses<P, M>[C] extends { content: { 'application/json': infer T } }
+      ? T
+      : never
+    : never;
+}[keyof Responses<P, M>];
 /** 204 and 302 answers carry no body: their calls resolve with nothing. */
 type Answer<T> = [T] extends [never] ? void : T;
 

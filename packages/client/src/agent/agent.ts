@@ -96,14 +96,16 @@ class AgentLoop extends EventEmitter implements Agent {
         body: { filters: this.options.filters ?? {}, limit },
       });
       const at = Date.now(); // the service committed the take before its answer left
-      // openapi-fetch's Readable<> widens the tuples (roi, droi) to arrays; the values are the document's Stream.
-      for (const stream of streams) this.begin(stream as Stream, at);
+      for (const stream of streams) this.begin(stream, at);
     } catch (error) {
       this.emitEvent({ type: 'request_failed', agent: this.name, request: 'take', error: message(error) });
     }
   }
 
   private begin(stream: Stream, at: number) {
+    // Taken again (replaced by PUT, or re-queued) before a keep-alive told us: the older run is not ours.
+    const older = this.streams.get(stream.stream_id);
+    if (older) this.drop(older, 'in_progress', { status: 'in_progress', version: stream.version });
     const running = startStream(stream, this.options.handle, () => this.feedbackWaiter.wake());
     this.streams.set(stream.stream_id, running);
     this.summary.taken++;
@@ -145,10 +147,12 @@ class AgentLoop extends EventEmitter implements Agent {
     const { stream_id } = running.stream;
     const base = { agent: this.name, stream_id, version: running.version };
     if (answer) this.emitEvent({ type: 'answer', ...base, sentAt, answer });
+    // Dropped while the request was under way (taken again at a higher version): already settled.
+    if (this.streams.get(stream_id) !== running) return;
     const outcome = verdict(sent, answer);
     if (outcome === 'keep') return;
-    this.streams.delete(stream_id);
     this.takeWaiter.wake();
+    if (outcome === 'finished') this.streams.delete(stream_id);
     if (outcome === 'finished' && sent.status === 'done') {
       this.summary.done++;
       this.emitEvent({ type: 'done', ...base });
@@ -156,11 +160,17 @@ class AgentLoop extends EventEmitter implements Agent {
       this.summary.failed++;
       this.emitEvent({ type: 'failed', ...base, error: sent.error ?? '' });
     } else {
-      const holds = answer ?? { status: 'not_found', version: null };
-      this.summary.lost++;
-      running.controller.abort({ reason: 'lost', holds } satisfies AgentStop);
-      this.emitEvent({ type: 'lost', ...base, reported: sent.status, holds });
+      this.drop(running, sent.status, answer ?? { status: 'not_found', version: null });
     }
+  }
+
+  /** A stream that is no longer this agent's: its handler is aborted and nothing more is reported. */
+  private drop(running: Running, reported: FeedbackItem['status'], holds: ServiceHolds) {
+    const { stream_id } = running.stream;
+    if (this.streams.get(stream_id) === running) this.streams.delete(stream_id);
+    this.summary.lost++;
+    running.controller.abort({ reason: 'lost', holds } satisfies AgentStop);
+    this.emitEvent({ type: 'lost', agent: this.name, stream_id, version: running.version, reported, holds });
   }
 
   /**

@@ -1850,7 +1850,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description redirect to /docs/dev/index.html */
+            /** @description redirect to /docs/dev/index.html, with a line of text (or HTML) saying so */
             302: {
                 headers: {
                     "Luna-Request-Id": components["headers"]["LunaRequestId"];
@@ -1858,7 +1858,10 @@ export interface operations {
                     Location: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                    "text/html": string;
+                };
             };
             /** @description 12012 Bad/incomplete input data */
             400: {

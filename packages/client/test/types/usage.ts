@@ -1,4 +1,4 @@
-import { createAgent, createLunaClient } from '@luna-streams/client';
+import { createAgent, createLunaClient, type Stream } from '@luna-streams/client';
 
 // Type tests of the client and the agent kit (types.unit.test.ts compiles this file, and so does
 // `npm run lint`): what the document allows compiles; each @ts-expect-error line must fail to
@@ -18,14 +18,10 @@ export async function usage(): Promise<number> {
   });
   // @ts-expect-error a create body without its event_handler
   await luna.POST('/1/streams', { body: { account_id: id, data: { type: 'tcp', reference: 'rtsp://x' } } });
+  const handler = { origin: 'http://lp', bestshot_handler: { handler_id: id } };
+  const rtmp = { type: 'rtmp', reference: 'rtmp://x' } as const;
   // @ts-expect-error a source type that does not exist
-  await luna.POST('/1/streams', {
-    body: {
-      account_id: id,
-      data: { type: 'rtmp', reference: 'x' },
-      event_handler: { origin: 'http://lp', bestshot_handler: { handler_id: id } },
-    },
-  });
+  await luna.POST('/1/streams', { body: { account_id: id, data: rtmp, event_handler: handler } });
   const path = { path: { stream_id: created.stream_id } };
   await luna.PATCH('/1/streams/{stream_id}', { params: path, body: { status: 'pause' } });
   // @ts-expect-error a misspelt field of PATCH
@@ -55,6 +51,9 @@ export async function usage(): Promise<number> {
     handle: async () => 'done',
   });
 
+  // Answers are the document's own types: a stream of a list is a Stream (roi a tuple of four).
+  const { streams } = await luna.GET('/1/streams');
+  const rois: [number, number, number, number][] = streams.map((s: Stream) => s.data.roi);
   const { streams_count } = await luna.GET('/1/streams/count');
-  return streams_count;
+  return streams_count + rois.length;
 }

@@ -126,7 +126,11 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getDevManual',
     summary: 'get development manual',
     tag: 'docs',
-    success: { status: 302, description: 'redirect to /docs/dev/index.html' },
+    success: {
+      status: 302,
+      description: 'redirect to /docs/dev/index.html, with a line of text (or HTML) saying so',
+      contentType: ['text/plain', 'text/html'],
+    },
     errors: [],
   },
 

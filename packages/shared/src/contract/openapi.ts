@@ -194,5 +194,6 @@ function build(): Json {
 
 /** The document as YAML, as /docs/spec serves it and docs/openapi.yaml holds it. */
 export function openApiYaml(): string {
-  return stringify(buildOpenApiDocument(), { lineWidth: 0 });
+  // No anchors and aliases: every tool reads the document as plain YAML.
+  return stringify(buildOpenApiDocument(), { lineWidth: 0, aliasDuplicateObjects: false });
 }

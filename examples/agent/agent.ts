@@ -52,10 +52,16 @@ export interface AgentReport {
   stopped: number;
 }
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (a camera ticks forever). */
 const tick = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /** What "processing" a stream means here: ticks of progress until done, a failure, or the signal. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pg from 'pg';
 import { runAgent, type AgentEvent as FleetEvent, type AgentReport } from '../../examples/agent/agent';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process';
@@ -88,6 +89,7 @@ it('keeps every stream with one agent at a time through SIGKILL, SIGTERM and SIG
 
   const fleetEvents: FleetEvent[] = [];
   const controller = new AbortController();
+  setMaxListeners(20, controller.signal); // every agent of the fleet waits on it
   const fleet: Promise<AgentReport>[] = Array.from({ length: 17 }, (_, n) =>
     runAgent({
       name: `fleet-${n}`,
@@ -121,21 +123,25 @@ it('keeps every stream with one agent at a time through SIGKILL, SIGTERM and SIG
     (PERIOD_S + INTERVAL_S) * 1000 + 15_000,
     "the killed agent's streams pending again",
   );
+  let killedBackS = 0;
   for (const id of killedHeld) {
     const back = (await logsAfter(id, killedAt)).find((r) => r.status === 'pending')!;
-    expect(seconds(killedAt, back.log_time)).toBeLessThanOrEqual(PERIOD_S + INTERVAL_S + 1);
+    killedBackS = Math.max(killedBackS, seconds(killedAt, back.log_time));
   }
+  expect(killedBackS).toBeLessThanOrEqual(PERIOD_S + INTERVAL_S + 1);
 
   // SIGTERM: the kit stops taking, gives running work its 0.5 s grace, and hands the rest back.
   const terminatedHeld = [...terminated.holding()];
   const terminatedAt = await databaseTime(db);
   terminated.child.kill('SIGTERM');
   expect(await terminated.exited).toBe(0);
+  let handedBackS = 0;
   for (const [id, version] of terminatedHeld) {
     const back = (await logsAfter(id, terminatedAt)).find((r) => r.status === 'pending');
     expect({ id, version: back?.version }).toEqual({ id, version: version + 1 });
-    expect(seconds(terminatedAt, back!.log_time)).toBeLessThan(2);
+    handedBackS = Math.max(handedBackS, seconds(terminatedAt, back!.log_time));
   }
+  expect(handedBackS).toBeLessThan(2);
   expect(terminated.events.filter((e) => e.type === 'handed_back')).toHaveLength(terminatedHeld.length);
 
   // SIGSTOP past the period: the service hands its streams on with a higher version; woken, the
@@ -188,7 +194,9 @@ it('keeps every stream with one agent at a time through SIGKILL, SIGTERM and SIG
   );
   expect(takenFromCurrentAgent([...fleetEvents, ...processEvents])).toEqual([]);
   process.stdout.write(
-    `agent kit chaos: 20 agents, ${STREAMS} streams; killed agent's ${killedHeld.length} streams back, ` +
-      `terminated agent's ${terminatedHeld.length} handed back, frozen agent dropped ${frozenHeld.length} stale\n`,
+    `agent kit chaos: 20 agents, ${STREAMS} streams; SIGKILL: ${killedHeld.length} streams pending again within ` +
+      `${killedBackS.toFixed(2)} s (bound ${PERIOD_S + INTERVAL_S} s + 1); SIGTERM: ${terminatedHeld.length} handed ` +
+      `back within ${handedBackS.toFixed(2)} s (bound 2 s); SIGSTOP: ${frozenHeld.length} stale versions dropped; ` +
+      `0 streams with two current agents\n`,
   );
 }, 180_000);

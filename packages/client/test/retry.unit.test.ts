@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLunaClient, LunaError } from '@luna-streams/client';
+import { retryDelay } from '../src/retry';
 
 // Retries against a real HTTP server of the test's own: it drops connections and answers
 // 503 as told, and counts what reached it.
 
 let server: Server;
 let url: string;
-let script: ('drop' | 503 | 200)[] = [];
+let script: ('drop' | 503 | 502 | 200)[] = [];
 const seen: { method: string; body: string }[] = [];
 
 beforeAll(async () => {
@@ -18,6 +19,11 @@ beforeAll(async () => {
       seen.push({ method: req.method!, body });
       const next = script.shift() ?? 200;
       if (next === 'drop') return req.socket.destroy();
+      if (next === 502) {
+        res.statusCode = 502;
+        res.setHeader('content-type', 'text/html');
+        return res.end('<html>Bad Gateway</html>');
+      }
       res.setHeader('content-type', 'application/json');
       res.setHeader(
         'luna-request-id',
@@ -78,6 +84,24 @@ describe('retries of the client', () => {
     expect(error).toBeInstanceOf(LunaError);
     expect(error).toMatchObject({ status: 503, error_code: 2, desc: 'Service unavailable' });
     expect(seen).toHaveLength(4);
+  });
+
+  it('waits as Retry-After says, or doubles its backoff (with jitter, at most 5 s)', () => {
+    expect(retryDelay(1, 200, '2')).toBe(2000);
+    expect(retryDelay(1, 200, '60')).toBe(5000);
+    const third = retryDelay(3, 200, null);
+    expect(third).toBeGreaterThanOrEqual(400);
+    expect(third).toBeLessThanOrEqual(800);
+  });
+
+  it('reports an answer that is not a Luna error with error_code 0 and its text', async () => {
+    script = [502];
+    await expect(client().GET('/version')).rejects.toMatchObject({
+      status: 502,
+      error_code: 0,
+      desc: 'Unexpected answer',
+      detail: 'HTTP 502: <html>Bad Gateway</html>',
+    });
   });
 
   it('never repeats a POST (a take whose answer was lost must not take twice)', async () => {

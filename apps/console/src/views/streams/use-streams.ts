@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { call, type Stream } from '../../lib/api';
+import type { LunaError } from '../../lib/errors';
+import { useLiveFeed } from '../../lib/feed-state';
+import { countPath, feedParams, listPath, STORED_STATUSES, type StoredStatus, type StreamsView } from '../../lib/filters';
+import { applyEvents, Replay, type FeedEvent } from '../../lib/live';
+
+// The streams table's data: one page of GET /1/streams and a count per status, kept live by
+// the feed. Rows change in place as events arrive; counts are asked again at most every
+// COUNT_EVERY_MS while events come in (one set of counts per burst, not per event).
+
+const COUNT_EVERY_MS = 2000;
+
+export type Counts = Partial<Record<StoredStatus, number>>;
+
+export interface StreamsData {
+  rows: readonly Stream[];
+  loading: boolean;
+  error: LunaError | undefined;
+  counts: Counts | undefined;
+  countsError: LunaError | undefined;
+  reload(): void;
+  /** Marks rows removed by this console (the feed says nothing on deletion). */
+  markDeleted(ids: string[]): void;
+  deleted: ReadonlySet<string>;
+}
+
+export function useStreams(view: StreamsView): StreamsData {
+  const [rows, setRows] = useState<readonly Stream[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<LunaError>();
+  const [counts, setCounts] = useState<Counts>();
+  const [countsError, setCountsError] = useState<LunaError>();
+  const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
+  const replay = useRef(new Replay());
+  const generation = useRef(0);
+  const countTimer = useRef<ReturnType<typeof setTimeout>>();
+  const lastCount = useRef(0);
+  const path = listPath(view);
+
+  const loadCounts = async () => {
+    lastCount.current = Date.now();
+    const asked = STORED_STATUSES.map((status) => [status, countPath(view.filters, status)] as const);
+    const answers = await Promise.all(
+      asked.map(async ([status, p]) => [status, p ? await call<{ streams_count: number }>('GET', p) : undefined] as const),
+    );
+    const next: Counts = {};
+    for (const [status, answer] of answers) {
+      if (answer === undefined) continue;
+      if (!answer.ok) return setCountsError(answer.error);
+      next[status] = answer.body.streams_count;
+    }
+    setCountsError(undefined);
+    setCounts(next);
+  };
+
+  const latestCounts = useRef(loadCounts);
+  latestCounts.current = loadCounts;
+  const scheduleCounts = () => {
+    if (countTimer.current) return;
+    const wait = Math.max(0, lastCount.current + COUNT_EVERY_MS - Date.now());
+    countTimer.current = setTimeout(() => {
+      countTimer.current = undefined;
+      void latestCounts.current();
+    }, wait);
+  };
+
+  const load = async () => {
+    const mine = ++generation.current;
+    replay.current.hold();
+    const answer = await call<{ streams: Stream[] }>('GET', path);
+    const held = replay.current.release();
+    if (mine !== generation.current) return;
+    setLoading(false);
+    setDeleted(new Set());
+    if (!answer.ok) {
+      setError(answer.error);
+      setRows([]);
+      return;
+    }
+    setError(undefined);
+    setRows(applyEvents(answer.body.streams, held));
+  };
+
+  const onEvents = (events: FeedEvent[]) => {
+    if (!replay.current.offer(events)) setRows((current) => applyEvents(current, events));
+    scheduleCounts();
+  };
+
+  useLiveFeed(
+    feedParams(view.filters),
+    () => {
+      void load();
+      void loadCounts();
+    },
+    onEvents,
+  );
+  // The page or a filter the feed does not carry changed: the feed stays, the data reloads.
+  useEffect(() => () => clearTimeout(countTimer.current), []);
+  const firstPath = useRef(true);
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    setLoading(true);
+    void load();
+    void loadCounts();
+  }, [path]);
+
+  return {
+    rows,
+    loading,
+    error,
+    counts,
+    countsError,
+    reload: () => {
+      void load();
+      void loadCounts();
+    },
+    markDeleted: (ids) => {
+      setDeleted((current) => new Set([...current, ...ids]));
+      scheduleCounts();
+    },
+    deleted,
+  };
+}

@@ -1,0 +1,255 @@
+/// <reference lib="dom" />
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { runAgent } from '../../../examples/agent/agent';
+import { streamBody } from '../../../test/support/api';
+import { chromiumAvailable, launchBrowser, screenshot, seriousViolations, type Browser } from '../../../test/support/browser';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { TEST_REDIS_URL } from '../../../test/support/env';
+import { startApp, type RunningApp } from '../../../test/support/process';
+import { deleteKeysWithPrefix } from '../../../test/support/redis-server';
+import { seedStreams } from '../../../test/support/seed';
+import { eventually } from '../../../test/support/wait';
+
+// The console end to end: Debian's Chromium against the API and the worker as real processes
+// (compiled, with the console's build), PostgreSQL and Redis; the reference agent moves streams.
+// Each view is checked with axe-core and saved as a screenshot in test-artifacts/.
+
+const DIST = join(__dirname, '..', 'dist', 'index.html');
+const available = chromiumAvailable();
+if (!available && process.env.CI) throw new Error('/usr/bin/chromium is missing: .ci/run should have installed it');
+if (available && !existsSync(DIST)) throw new Error('the console is not built: run `npm run build` first');
+const maybe = available ? describe : describe.skip;
+
+const ACCOUNT = randomUUID();
+const BIG_ACCOUNT = randomUUID();
+const prefix = `{luna-test-console-${randomBytes(4).toString('hex')}}`;
+let database: TestDatabase;
+let api: RunningApp;
+let worker: RunningApp;
+let browser: Browser;
+let page: Page;
+
+async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const createStream = async (overrides: Record<string, unknown>) =>
+  (await post('/1/streams', streamBody({ account_id: ACCOUNT, ...overrides }))).stream_id as string;
+
+/** The agent, as an operator's fleet would run it, until stopped. */
+function agent(failureRate: number, finishAfterSeconds: number) {
+  const controller = new AbortController();
+  const done = runAgent({
+    apiUrl: api.url,
+    capacity: 4,
+    feedbackPeriodMs: 200,
+    finishAfterSeconds,
+    failureRate,
+    runSeconds: 60,
+    log: () => undefined,
+    signal: controller.signal,
+  });
+  return { stop: async () => (controller.abort(), await done) };
+}
+
+const row = (id: string) => page.locator(`tr[data-stream-id="${id}"]`);
+const rowStatus = (id: string) => row(id).locator('td.status-cell [data-status]');
+
+async function check(name: string): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, `console-${name}`);
+}
+
+async function select(ids: string[]): Promise<void> {
+  for (const id of ids) await row(id).getByRole('checkbox').check();
+}
+
+maybe('the console in Chromium', () => {
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    [api, worker, browser] = await Promise.all([
+      startApp('api', env, { compiled: true }),
+      startApp('worker', { ...env, RECONCILE_INTERVAL: '2' }, { compiled: true }),
+      launchBrowser(),
+    ]);
+    page = await browser.context.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([api, worker].filter(Boolean).map((app) => app.stop('SIGKILL')));
+    await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+    await database?.drop();
+  });
+
+  it('shows a new account as empty, and says what to do', async () => {
+    await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
+    await page.getByText(`No streams match for account ${ACCOUNT}`).waitFor();
+    await page.locator('[data-feed="live"]').waitFor();
+    await check('empty');
+  });
+
+  let fileId = '';
+  it('creates a stream through the form, an API error shown at its field first', async () => {
+    await page.getByRole('link', { name: 'Create a stream' }).click();
+    await page.getByLabel('Name').fill('entrance-file');
+    await page.getByLabel('Source type').selectOption('videofile');
+    await page.getByLabel('Source reference').fill('/data/entrance.mp4');
+    await page.getByLabel('Event handler origin').fill('ftp://not-http');
+    await page.getByLabel('Best shot handler id').fill(randomUUID());
+    await page.getByRole('button', { name: 'Create' }).click();
+    const originError = page.locator('[data-field="event_handler.origin"] .field-error');
+    await expect(originError.textContent()).resolves.toContain('12022');
+    await check('create-error');
+    await page.getByLabel('Event handler origin').fill('http://127.0.0.1:5000');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/console\/streams\/[0-9a-f-]{36}$/);
+    fileId = page.url().split('/').at(-1)!;
+    await page.locator('#detail-title [data-status="pending"]').waitFor();
+    await check('detail');
+  });
+
+  it('shows the row become in_progress, then done, as the agent runs it, without a reload', async () => {
+    await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
+    await rowStatus(fileId).and(page.locator('[data-status="pending"]')).waitFor();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    const fleet = agent(0, 1.5);
+    await rowStatus(fileId).and(page.locator('[data-status="in_progress"]')).waitFor({ timeout: 20_000 });
+    await rowStatus(fileId).and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
+    await fleet.stop();
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    await page.locator('[data-count-status="done"] .value', { hasText: '1' }).waitFor();
+  });
+
+  it('shows failure, restart and pending on the timeline of a stream that autorestarts', async () => {
+    const id = await createStream({
+      name: 'flaky-file',
+      data: { type: 'videofile', reference: '/data/flaky.mp4' },
+      autorestart: { restart: 1, attempt_count: 3, delay: 2 },
+    });
+    await page.goto(`${api.url}/console/streams/${id}`);
+    await page.locator('.timeline [data-status="pending"]').first().waitFor();
+    const fleet = agent(1, 0.3);
+    await page.locator('.timeline [data-status="failure"]').waitFor({ timeout: 20_000 });
+    await fleet.stop();
+    await page.locator('.timeline [data-status="restart"]').waitFor({ timeout: 20_000 });
+    await eventually(
+      async () => (await page.locator('.timeline li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.status))).join() ===
+        'pending,in_progress,failure,restart,pending',
+      10_000,
+      'timeline pending, in_progress, failure, restart, pending',
+    );
+    await expect(page.getByTestId('autorestart').textContent()).resolves.toContain('attempt 1 of 3');
+    await check('timeline');
+  });
+
+  it('pauses, resumes, cancels and deletes from the table, and shows a refusal next to its row', async () => {
+    const [a, b, c] = [await createStream({ name: 'cam-a' }), await createStream({ name: 'cam-b' }), await createStream({ name: 'cam-c' })];
+    await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
+    await select([a!]);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await rowStatus(a!).and(page.locator('[data-status="pause"]')).waitFor();
+    await select([a!]);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await rowStatus(a!).and(page.locator('[data-status="pending"]')).waitFor();
+    // A done stream cannot be cancelled: 39005 next to its row, the other row cancelled.
+    await select([b!, fileId]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await rowStatus(b!).and(page.locator('[data-status="cancel"]')).waitFor();
+    await expect(row(fileId).locator('td.result [data-error-code]').getAttribute('data-error-code')).resolves.toBe('39005');
+    await select([c!]);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await row(c!).locator('.status-deleted').waitFor();
+    expect((await fetch(`${api.url}/1/streams/${c}`)).status).toBe(404);
+    await check('streams-actions');
+  });
+
+  it('creates a group and attaches streams to it', async () => {
+    await page.goto(`${api.url}/console/groups?account_id=${ACCOUNT}`);
+    const create = page.getByRole('form', { name: 'Create a group' });
+    await create.getByLabel('Group name').fill('entrance');
+    await create.getByLabel('Description').fill('cameras at the gate');
+    await create.getByRole('button', { name: 'Create group' }).click();
+    await page.locator('tr[data-group="entrance"]').waitFor();
+    await check('groups');
+    await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}&names=cam-a,cam-b`);
+    const ids = await page.locator('tr[data-stream-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.streamId!));
+    expect(ids).toHaveLength(2);
+    await select(ids);
+    await page.getByLabel('Group', { exact: true }).selectOption({ label: 'entrance' });
+    await page.getByRole('button', { name: 'Attach' }).click();
+    for (const id of ids) await row(id).locator('td', { hasText: /^entrance$/ }).waitFor();
+    await page.goto(`${api.url}/console/groups?account_id=${ACCOUNT}`);
+    await page.locator('tr[data-group="entrance"] a', { hasText: 'Streams' }).click();
+    await page.waitForURL(/group_name=entrance/);
+    await expect(page.locator('tr[data-stream-id]').count()).resolves.toBe(2);
+  });
+
+  it('shows the API error of a bad JSON edit at its field, and saves a good one', async () => {
+    await page.goto(`${api.url}/console/streams/${fileId}`);
+    await page.getByRole('button', { name: 'Edit as JSON' }).click();
+    const editor = page.getByLabel('Stream as JSON');
+    const body = JSON.parse(await editor.inputValue()) as Record<string, Record<string, unknown>>;
+    await editor.fill(JSON.stringify({ ...body, event_handler: { ...body.event_handler, origin: 'nope' } }, null, 2));
+    await page.getByRole('button', { name: 'Save (PUT)' }).click();
+    await expect(page.locator('[data-error-path]').getAttribute('data-error-path')).resolves.toBe('event_handler.origin');
+    await expect(page.locator('.error-note').getAttribute('data-error-code')).resolves.toBe('12022');
+    await check('edit-error');
+    await editor.fill(JSON.stringify({ ...body, description: 'edited in the console' }, null, 2));
+    await page.getByRole('button', { name: 'Save (PUT)' }).click();
+    await page.getByText('Saved: the stream is now at version 2.').waitFor();
+    await page.getByText('edited in the console').waitFor();
+  });
+
+  it('pages and filters 10,000 streams, the view kept in the URL', async () => {
+    await seedStreams(database.url, 10_000, { account: BIG_ACCOUNT, status: ['done', 'pause', 'cancel'], returnIds: false });
+    await page.goto(`${api.url}/console/streams?account_id=${BIG_ACCOUNT}&page_size=100`);
+    await page.getByTestId('page-of').getByText('Page 1 of 100 · 10000 streams').waitFor();
+    await expect(page.locator('tr[data-stream-id]').count()).resolves.toBe(100);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.waitForURL(/page=2/);
+    await page.locator('tr[data-stream-id]').first().getByText('cam-101', { exact: true }).waitFor();
+    await page.locator('[data-count-status="pause"]').click();
+    await page.getByTestId('page-of').getByText('Page 1 of 34 · 3334 streams').waitFor();
+    await page.reload();
+    await page.getByTestId('page-of').getByText('Page 1 of 34 · 3334 streams').waitFor();
+    const statuses = await page.locator('tr[data-stream-id] td.status-cell [data-status]').evaluateAll((s) => [
+      ...new Set(s.map((e) => (e as HTMLElement).dataset.status)),
+    ]);
+    expect(statuses).toEqual(['pause']);
+    // Stream i of the seed is cam-i with the (i % 3)th status: cam-5002 is paused.
+    await page.getByLabel('Names').fill('cam-5002');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/names=cam-5002/);
+    await page.getByTestId('page-of').getByText('Page 1 of 1 · 1 stream').waitFor();
+    await check('streams-10k');
+  });
+
+  it('shows the queue, the streams in progress and the rates from the feed', async () => {
+    await page.goto(`${api.url}/console/queue`);
+    await page.getByTestId('pending').getByText(/^\d+$/).waitFor();
+    await page.getByText('(no cap set)').waitFor();
+    await expect(page.locator('tbody tr').count()).resolves.toBeGreaterThan(0);
+    await check('queue');
+  });
+
+  it('tells when the service is gone and the feed retries', async () => {
+    await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
+    await page.locator('[data-feed="live"]').waitFor();
+    await api.stop('SIGKILL');
+    await page.locator('[data-feed="retrying"]').waitFor({ timeout: 15_000 });
+    await page.getByRole('link', { name: 'Queue', exact: true }).click();
+    await page.getByText('Service unreachable').waitFor();
+  });
+});

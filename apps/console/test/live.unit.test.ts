@@ -43,12 +43,24 @@ describe('live events on the table', () => {
   it('replays the events that came while a list loaded over its answer', () => {
     const replay = new Replay();
     expect(replay.offer([event('s1', 'in_progress', 1)])).toBe(false);
-    replay.hold();
+    const first = replay.hold();
     const during = [event('s1', 'in_progress', 1), event('s1', 'done', 1)];
     expect(replay.offer(during)).toBe(true);
     // The answer was read before the take: replaying brings it to the last state.
-    expect(applyEvents([row('s1')], replay.release())[0]).toMatchObject({ status: 'done' });
+    expect(applyEvents([row('s1')], replay.release(first))[0]).toMatchObject({ status: 'done' });
     expect(replay.offer([event('s1', 'pause', 2)])).toBe(false);
+  });
+
+  it('keeps each overlapping load its own events', () => {
+    const replay = new Replay();
+    const first = replay.hold();
+    replay.offer([event('s1', 'in_progress', 1)]);
+    const second = replay.hold();
+    replay.offer([event('s1', 'done', 1)]);
+    expect(replay.release(first).map((e) => e.status)).toEqual(['in_progress', 'done']);
+    // The second load still holds what came after it was sent.
+    expect(replay.offer([event('s1', 'pending', 2)])).toBe(true);
+    expect(replay.release(second).map((e) => e.status)).toEqual(['done', 'pending']);
   });
 });
 

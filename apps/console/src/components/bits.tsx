@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { describeError, type LunaError } from '../lib/errors';
+import type { LunaError } from '../lib/errors';
 
 // Small pieces every view uses.
 
@@ -34,9 +34,6 @@ export function ErrorNote({ error, hint }: { error: LunaError; hint?: ComponentC
   );
 }
 
-export function errorText(error: LunaError): string {
-  return describeError(error);
-}
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="empty">{children}</div>;

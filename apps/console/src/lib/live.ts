@@ -56,26 +56,29 @@ export function applyEvents<T extends LiveFields>(rows: readonly T[], events: re
   return changed ? next : rows;
 }
 
-/** Events that arrive while a list is loading are kept and replayed over its answer. */
+/**
+ * Events that arrive while a list is loading are kept and replayed over its answer. Loads
+ * may overlap (a new page asked before the last one came): each keeps its own events.
+ */
 export class Replay {
-  private held: FeedEvent[] | undefined;
+  private readonly loads = new Set<FeedEvent[]>();
 
-  /** Call just before sending the request whose answer the held events will be replayed over. */
-  hold(): void {
-    this.held = [];
+  /** Call just before sending a request; pass what it returns to release() with its answer. */
+  hold(): FeedEvent[] {
+    const held: FeedEvent[] = [];
+    this.loads.add(held);
+    return held;
   }
 
-  /** Keeps an event while a load is under way; false when there is none (apply it directly). */
+  /** Keeps events for every load under way; false when there is none (apply them directly). */
   offer(events: readonly FeedEvent[]): boolean {
-    if (!this.held) return false;
-    this.held.push(...events);
-    return true;
+    for (const held of this.loads) held.push(...events);
+    return this.loads.size > 0;
   }
 
-  /** The events held since hold(), and no more holding. */
-  release(): FeedEvent[] {
-    const held = this.held ?? [];
-    this.held = undefined;
+  /** The events that came since hold() returned `held`, to replay over that load's answer. */
+  release(held: FeedEvent[]): FeedEvent[] {
+    this.loads.delete(held);
     return held;
   }
 }

@@ -40,9 +40,9 @@ export function StreamDetail() {
   const replay = useRef(new Replay());
 
   const load = async () => {
-    replay.current.hold();
+    const held = replay.current.hold();
     const [answer, logs] = await Promise.all([call<Stream>('GET', `/1/streams/${id}`), loadTimeline(id)]);
-    const held = replay.current.release();
+    replay.current.release(held);
     if (!answer.ok) return setError(answer.error);
     setError(undefined);
     setStream(applyEvents([answer.body], held)[0]);

@@ -110,17 +110,15 @@ export function Actions({ selected, accountId, onResults }: Props) {
           Delete…
         </button>
       )}
-      <label class="inline">
-        Group
-        <select value={groupId} onChange={(e) => setGroupId((e.currentTarget as HTMLSelectElement).value)}>
+      <label for="link-group">Group</label>
+      <select id="link-group" value={groupId} onChange={(e) => setGroupId((e.currentTarget as HTMLSelectElement).value)}>
           <option value="">choose a group</option>
           {groups.map((g) => (
             <option key={g.group_id} value={g.group_id}>
               {accountId ? g.group_name : `${g.group_name} (account ${g.account_id.slice(0, 8)})`}
             </option>
           ))}
-        </select>
-      </label>
+      </select>
       <button type="button" disabled={none || !groupId} onClick={() => void link('attach')}>
         Attach
       </button>

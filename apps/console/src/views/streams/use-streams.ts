@@ -6,10 +6,12 @@ import { countPath, feedParams, listPath, STORED_STATUSES, type StoredStatus, ty
 import { applyEvents, Replay, type FeedEvent } from '../../lib/live';
 
 // The streams table's data: one page of GET /1/streams and a count per status, kept live by
-// the feed. Rows change in place as events arrive; counts are asked again at most every
-// COUNT_EVERY_MS while events come in (one set of counts per burst, not per event).
+// the feed. Rows change in place as events arrive; counts are asked again while events come
+// in, at most every COUNT_EVERY_MS and never sooner than ten times as long as the last counts
+// took, so counting a big table stays a small part of the database's work.
 
 const COUNT_EVERY_MS = 2000;
+const COUNT_COST_FACTOR = 10;
 
 export type Counts = Partial<Record<StoredStatus, number>>;
 
@@ -36,14 +38,19 @@ export function useStreams(view: StreamsView): StreamsData {
   const generation = useRef(0);
   const countTimer = useRef<ReturnType<typeof setTimeout>>();
   const lastCount = useRef(0);
+  const countPause = useRef(COUNT_EVERY_MS);
   const path = listPath(view);
 
+  const countsGeneration = useRef(0);
   const loadCounts = async () => {
+    const mine = ++countsGeneration.current;
     lastCount.current = Date.now();
     const asked = STORED_STATUSES.map((status) => [status, countPath(view.filters, status)] as const);
     const answers = await Promise.all(
       asked.map(async ([status, p]) => [status, p ? await call<{ streams_count: number }>('GET', p) : undefined] as const),
     );
+    countPause.current = Math.max(COUNT_EVERY_MS, COUNT_COST_FACTOR * (Date.now() - lastCount.current));
+    if (mine !== countsGeneration.current) return;
     const next: Counts = {};
     for (const [status, answer] of answers) {
       if (answer === undefined) continue;
@@ -58,7 +65,7 @@ export function useStreams(view: StreamsView): StreamsData {
   latestCounts.current = loadCounts;
   const scheduleCounts = () => {
     if (countTimer.current) return;
-    const wait = Math.max(0, lastCount.current + COUNT_EVERY_MS - Date.now());
+    const wait = Math.max(0, lastCount.current + countPause.current - Date.now());
     countTimer.current = setTimeout(() => {
       countTimer.current = undefined;
       void latestCounts.current();
@@ -67,9 +74,9 @@ export function useStreams(view: StreamsView): StreamsData {
 
   const load = async () => {
     const mine = ++generation.current;
-    replay.current.hold();
+    const held = replay.current.hold();
     const answer = await call<{ streams: Stream[] }>('GET', path);
-    const held = replay.current.release();
+    replay.current.release(held);
     if (mine !== generation.current) return;
     setLoading(false);
     setDeleted(new Set());
@@ -95,8 +102,8 @@ export function useStreams(view: StreamsView): StreamsData {
     },
     onEvents,
   );
-  // The page or a filter the feed does not carry changed: the feed stays, the data reloads.
   useEffect(() => () => clearTimeout(countTimer.current), []);
+  // The page or a filter the feed does not carry changed: the feed stays, the data reloads.
   const firstPath = useRef(true);
   useEffect(() => {
     if (firstPath.current) {

@@ -158,14 +158,14 @@ maybe('the console in Chromium', () => {
     const [a, b, c] = [await createStream({ name: 'cam-a' }), await createStream({ name: 'cam-b' }), await createStream({ name: 'cam-c' })];
     await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
     await select([a!]);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await rowStatus(a!).and(page.locator('[data-status="pause"]')).waitFor();
     await select([a!]);
-    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await rowStatus(a!).and(page.locator('[data-status="pending"]')).waitFor();
     // A done stream cannot be cancelled: 39005 next to its row, the other row cancelled.
     await select([b!, fileId]);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await rowStatus(b!).and(page.locator('[data-status="cancel"]')).waitFor();
     await expect(row(fileId).locator('td.result [data-error-code]').getAttribute('data-error-code')).resolves.toBe('39005');
     await select([c!]);

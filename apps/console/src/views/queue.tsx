@@ -33,7 +33,7 @@ export function QueuePage() {
   const [rates, setRates] = useState<Record<RateKind, number>>();
   const [since] = useState(() => new Date().toISOString());
   const rateWindow = useRef(new RateWindow());
-  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const load = async () => {
     const [queue, pending, inProgress] = await Promise.all([

@@ -54,7 +54,7 @@ function bodyOf(values: Values, extra: Record<string, unknown>): Record<string, 
   };
 }
 
-function Field(props: { name: keyof Values; label: string; error?: LunaError; type?: string; placeholder?: string; value?: string }) {
+function Field(props: { name: keyof Values; label: string; error?: LunaError; numeric?: boolean; placeholder?: string; value?: string }) {
   const id = `f-${props.name.replace(/\./g, '-')}`;
   return (
     <div class={props.error ? 'field invalid' : 'field'} data-field={props.name}>
@@ -62,7 +62,7 @@ function Field(props: { name: keyof Values; label: string; error?: LunaError; ty
       <input
         id={id}
         name={props.name}
-        type={props.type ?? 'text'}
+        inputMode={props.numeric ? 'numeric' : undefined}
         defaultValue={props.value ?? ''}
         placeholder={props.placeholder}
         aria-invalid={props.error ? true : undefined}
@@ -134,8 +134,8 @@ export function StreamCreate() {
           <label class="check">
             <input type="checkbox" name="autorestart.restart" defaultChecked /> restart failed runs
           </label>
-          <Field name="autorestart.attempt_count" label="Attempts" type="number" value="10" error={at('autorestart.attempt_count')} />
-          <Field name="autorestart.delay" label="Delay (s)" type="number" value="60" error={at('autorestart.delay')} />
+          <Field name="autorestart.attempt_count" label="Attempts" numeric value="10" error={at('autorestart.attempt_count')} />
+          <Field name="autorestart.delay" label="Delay (s)" numeric value="60" error={at('autorestart.delay')} />
         </fieldset>
         <div class="field" data-field="status">
           <label for="f-status">Initial status</label>

@@ -36,7 +36,7 @@ export function useStreams(view: StreamsView): StreamsData {
   const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
   const replay = useRef(new Replay());
   const generation = useRef(0);
-  const countTimer = useRef<ReturnType<typeof setTimeout>>();
+  const countTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lastCount = useRef(0);
   const countPause = useRef(COUNT_EVERY_MS);
   const path = listPath(view);

@@ -20,7 +20,12 @@ async function seed(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query('ALTER TABLE streams DISABLE TRIGGER USER');
-  await seedStreams(client, STREAMS, { accounts: 97, names: 10_000, status: ['pending', 'pause', 'done', 'failure'], returnIds: false });
+  await seedStreams(client, STREAMS, {
+    accounts: 97,
+    names: 10_000,
+    status: ['pending', 'pause', 'done', 'failure'],
+    returnIds: false,
+  });
   await client.query('ALTER TABLE streams ENABLE TRIGGER USER');
   await client.query('VACUUM ANALYZE');
   // Streams that PATCH can move back and forth (pause <-> pending), the first page's among them.
@@ -132,17 +137,23 @@ async function main(): Promise<void> {
           const ms = await firstPage(page, `${app.url}${path}`);
           if (i >= 3) samples.push(ms);
         }
-        figures.push(limitFigure(`1M streams: streams view, ${name}, navigation to rows p95`, p95(samples), 500, 'ms', 0));
+        figures.push(
+          limitFigure(`1M streams: streams view, ${name}, navigation to rows p95`, p95(samples), 500, 'ms', 0),
+        );
         details[name] = samples;
       }
       await firstPage(page, `${app.url}/console/streams`);
       await page.locator('[data-feed="live"]').waitFor();
       const load = await frameGaps(page, () => statusLoad(app.url, movable, EVENTS_PER_S, LOAD_SECONDS));
       const worst = Math.max(...load.gaps);
-      figures.push(limitFigure(`streams view, ${EVENTS_PER_S} events/s: longest gap between frames`, worst, 100, 'ms', 0));
+      figures.push(
+        limitFigure(`streams view, ${EVENTS_PER_S} events/s: longest gap between frames`, worst, 100, 'ms', 0),
+      );
       figures.push(limitFigure('streams view under that load: frame gap p95', p95(load.gaps), 100, 'ms', 0));
       details.load = { eventsPerSecondSent: load.rate, frames: load.gaps.length, rowChanges: load.rowChanges };
-      process.stdout.write(`status changes sent: ${load.rate.toFixed(0)}/s; frames: ${load.gaps.length}; table mutations: ${load.rowChanges}\n`);
+      process.stdout.write(
+        `status changes sent: ${load.rate.toFixed(0)}/s; frames: ${load.gaps.length}; table mutations: ${load.rowChanges}\n`,
+      );
     } finally {
       await browser.close();
       await app.stop();

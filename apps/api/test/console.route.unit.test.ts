@@ -24,7 +24,9 @@ function appOn(root: string) {
 
 describe('the console route', () => {
   it('answers 503 with how to build it when the console was not built', async () => {
-    const res = await request(appOn(join(dir, 'missing'))).get('/console/streams').expect(503);
+    const res = await request(appOn(join(dir, 'missing')))
+      .get('/console/streams')
+      .expect(503);
     expect(res.type).toBe('text/html');
     expect(res.text).toContain('npm run build');
   });
@@ -35,7 +37,13 @@ describe('the console route', () => {
     writeFileSync(join(root, 'index.html'), '<!doctype html><div id="app"></div>');
     writeFileSync(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
     const app = appOn(root);
-    for (const path of ['/console', '/console/', '/console/streams?account_id=x', '/console/streams/abc', '/console/a/b/c']) {
+    for (const path of [
+      '/console',
+      '/console/',
+      '/console/streams?account_id=x',
+      '/console/streams/abc',
+      '/console/a/b/c',
+    ]) {
       const res = await request(app).get(path).expect(200);
       expect(res.text).toContain('<div id="app">');
       expect(res.headers['cache-control']).toBe('no-cache');

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runAgent } from '../../../examples/agent/agent';
 import { streamBody } from '../../../test/support/api';
-import { chromiumAvailable, launchBrowser, screenshot, seriousViolations, type Browser } from '../../../test/support/browser';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  screenshot,
+  seriousViolations,
+  type Browser,
+} from '../../../test/support/browser';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 import { startApp, type RunningApp } from '../../../test/support/process';
@@ -145,8 +151,10 @@ maybe('the console in Chromium', () => {
     await fleet.stop();
     await page.locator('.timeline li[data-status="restart"]').waitFor({ timeout: 20_000 });
     await eventually(
-      async () => (await page.locator('.timeline li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.status))).join() ===
-        'pending,in_progress,failure,restart,pending',
+      async () =>
+        (
+          await page.locator('.timeline li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.status))
+        ).join() === 'pending,in_progress,failure,restart,pending',
       10_000,
       'timeline pending, in_progress, failure, restart, pending',
     );
@@ -155,7 +163,11 @@ maybe('the console in Chromium', () => {
   });
 
   it('pauses, resumes, cancels and deletes from the table, and shows a refusal next to its row', async () => {
-    const [a, b, c] = [await createStream({ name: 'cam-a' }), await createStream({ name: 'cam-b' }), await createStream({ name: 'cam-c' })];
+    const [a, b, c] = [
+      await createStream({ name: 'cam-a' }),
+      await createStream({ name: 'cam-b' }),
+      await createStream({ name: 'cam-c' }),
+    ];
     await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
     await select([a!]);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -167,12 +179,17 @@ maybe('the console in Chromium', () => {
     await select([b!, fileId]);
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await rowStatus(b!).and(page.locator('[data-status="cancel"]')).waitFor();
-    await expect(row(fileId).locator('td.result [data-error-code]').getAttribute('data-error-code')).resolves.toBe('39005');
+    await expect(row(fileId).locator('td.result [data-error-code]').getAttribute('data-error-code')).resolves.toBe(
+      '39005',
+    );
     await select([c!]);
     await page.getByRole('button', { name: 'Delete…' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await row(c!).locator('.status-deleted').waitFor();
     expect((await fetch(`${api.url}/1/streams/${c}`)).status).toBe(404);
+    // The counts follow: entrance done, flaky and cam-a pending, cam-b cancelled (cam-c gone).
+    await page.locator('[data-count-status="cancel"] .value', { hasText: /^1$/ }).waitFor();
+    await page.locator('[data-count-status="pending"] .value', { hasText: /^2$/ }).waitFor();
     await check('streams-actions');
   });
 
@@ -185,12 +202,18 @@ maybe('the console in Chromium', () => {
     await page.locator('tr[data-group="entrance"]').waitFor();
     await check('groups');
     await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}&names=cam-a,cam-b`);
-    const ids = await page.locator('tr[data-stream-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.streamId!));
+    await page.locator('tr[data-stream-id]').nth(1).waitFor();
+    const ids = await page
+      .locator('tr[data-stream-id]')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.streamId!));
     expect(ids).toHaveLength(2);
     await select(ids);
     await page.getByLabel('Group', { exact: true }).selectOption({ label: 'entrance' });
     await page.getByRole('button', { name: 'Attach' }).click();
-    for (const id of ids) await row(id).locator('td', { hasText: /^entrance$/ }).waitFor();
+    for (const id of ids)
+      await row(id)
+        .locator('td', { hasText: /^entrance$/ })
+        .waitFor();
     await page.goto(`${api.url}/console/groups?account_id=${ACCOUNT}`);
     await page.locator('tr[data-group="entrance"] a', { hasText: 'Streams' }).click();
     await page.waitForURL(/group_name=entrance/);
@@ -205,7 +228,9 @@ maybe('the console in Chromium', () => {
     const body = JSON.parse(await editor.inputValue()) as Record<string, Record<string, unknown>>;
     await editor.fill(JSON.stringify({ ...body, event_handler: { ...body.event_handler, origin: 'nope' } }, null, 2));
     await page.getByRole('button', { name: 'Save (PUT)' }).click();
-    await expect(page.locator('[data-error-path]').getAttribute('data-error-path')).resolves.toBe('event_handler.origin');
+    await expect(page.locator('[data-error-path]').getAttribute('data-error-path')).resolves.toBe(
+      'event_handler.origin',
+    );
     await expect(page.locator('.error-note').getAttribute('data-error-code')).resolves.toBe('12022');
     await check('edit-error');
     await editor.fill(JSON.stringify({ ...body, description: 'edited in the console' }, null, 2));
@@ -215,7 +240,11 @@ maybe('the console in Chromium', () => {
   });
 
   it('pages and filters 10,000 streams, the view kept in the URL', async () => {
-    await seedStreams(database.url, 10_000, { account: BIG_ACCOUNT, status: ['done', 'pause', 'cancel'], returnIds: false });
+    await seedStreams(database.url, 10_000, {
+      account: BIG_ACCOUNT,
+      status: ['done', 'pause', 'cancel'],
+      returnIds: false,
+    });
     await page.goto(`${api.url}/console/streams?account_id=${BIG_ACCOUNT}&page_size=100`);
     await pageOf('Page 1 of 100 · 10000 streams');
     await page.locator('tr[data-stream-id]').nth(99).waitFor();
@@ -228,9 +257,9 @@ maybe('the console in Chromium', () => {
     await page.reload();
     await pageOf('Page 1 of 34 · 3334 streams');
     await page.locator('tr[data-stream-id]').first().waitFor();
-    const statuses = await page.locator('tr[data-stream-id] td.status-cell [data-status]').evaluateAll((s) => [
-      ...new Set(s.map((e) => (e as HTMLElement).dataset.status)),
-    ]);
+    const statuses = await page
+      .locator('tr[data-stream-id] td.status-cell [data-status]')
+      .evaluateAll((s) => [...new Set(s.map((e) => (e as HTMLElement).dataset.status))]);
     expect(statuses).toEqual(['pause']);
     // Stream i of the seed is cam-i with the (i % 3)th status: cam-5002 is paused.
     await page.getByLabel('Names').fill('cam-5002');

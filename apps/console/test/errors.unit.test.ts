@@ -5,7 +5,13 @@ const bad = (path: string, message: string) => ({
   desc: 'Bad/incomplete input data',
   detail: `Failed to validate input json. Path: '${path}', message: '${message}'`,
 });
-const FIELDS = ['account_id', 'data.reference', 'event_handler.origin', 'event_handler.bestshot_handler.handler_id', 'group_name'];
+const FIELDS = [
+  'account_id',
+  'data.reference',
+  'event_handler.origin',
+  'event_handler.bestshot_handler.handler_id',
+  'group_name',
+];
 
 describe('an API error at the field its detail names', () => {
   it('reads the path of a validation error', () => {
@@ -21,7 +27,9 @@ describe('an API error at the field its detail names', () => {
 
   it('picks the closest form field for a deeper path, or none (the JSON editor shows it)', () => {
     expect(fieldForError(bad('data.reference.x', 'too long'), FIELDS)).toBe('data.reference');
-    expect(fieldForError(bad('policies.filtering.min_score', "5 is greater than the maximum of 1"), FIELDS)).toBeUndefined();
+    expect(
+      fieldForError(bad('policies.filtering.min_score', '5 is greater than the maximum of 1'), FIELDS),
+    ).toBeUndefined();
   });
 
   it('puts an unknown group at the group field, and other errors nowhere', () => {

@@ -44,7 +44,11 @@ describe('the streams view in the URL', () => {
   });
 
   it('writes a URL that reads back as the same view, defaults left out', () => {
-    const view: StreamsView = { filters: { account_id: ACCOUNT, statuses: ['done', 'failure'] }, page: 2, page_size: 25 };
+    const view: StreamsView = {
+      filters: { account_id: ACCOUNT, statuses: ['done', 'failure'] },
+      page: 2,
+      page_size: 25,
+    };
     const url = viewUrl(view);
     expect(url).toBe(`/console/streams?account_id=${ACCOUNT}&statuses=done%2Cfailure&page=2`);
     expect(viewFromQuery(new URLSearchParams(url.split('?')[1]))).toEqual(view);

@@ -4,7 +4,16 @@ import { nextRestart, timelineKey } from '../src/lib/stream-info';
 let seq = 0;
 function event(stream_id: string, status: string, version: number, error: string | null = null): FeedEvent {
   seq += 1;
-  return { seq, stream_id, account_id: 'a', status, version, error, video_info: null, log_time: new Date(seq).toISOString() };
+  return {
+    seq,
+    stream_id,
+    account_id: 'a',
+    status,
+    version,
+    error,
+    video_info: null,
+    log_time: new Date(seq).toISOString(),
+  };
 }
 const row = (stream_id: string, status = 'pending', version = 1, last_error: string | null = null) => ({
   stream_id,

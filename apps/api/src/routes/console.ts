@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 
 // The operators' console (apps/console): static files built by `npm run build`, served at
 // /console. Every GET under /console that is not a file answers the app's index.html, so
@@ -45,7 +45,8 @@ export function consoleRouter(dir = consoleDir()): Router {
   let index: string | undefined;
   // Read lazily and kept once found, so a build made while the API runs is picked up.
   const readIndex = (): string | undefined => {
-    if (index === undefined && existsSync(join(dir, 'index.html'))) index = readFileSync(join(dir, 'index.html'), 'utf8');
+    if (index === undefined && existsSync(join(dir, 'index.html')))
+      index = readFileSync(join(dir, 'index.html'), 'utf8');
     return index;
   };
 
@@ -53,7 +54,7 @@ export function consoleRouter(dir = consoleDir()): Router {
     `${BASE}/assets`,
     express.static(join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: true }),
   );
-  router.get([BASE, `${BASE}/{*rest}`], (req, res) => {
+  const app = (req: Request, res: Response): void => {
     // A missing asset is a 404, never the app (a stale page asking for an old bundle).
     if (req.path.startsWith(`${BASE}/assets/`)) {
       res.status(404).type('text/plain').send('Not found');
@@ -66,6 +67,8 @@ export function consoleRouter(dir = consoleDir()): Router {
       return;
     }
     sendIndex(res, page);
-  });
+  };
+  router.get(BASE, app);
+  router.get(`${BASE}/{*rest}`, app);
   return router;
 }

@@ -34,7 +34,6 @@ export function ErrorNote({ error, hint }: { error: LunaError; hint?: ComponentC
   );
 }
 
-
 export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="empty">{children}</div>;
 }

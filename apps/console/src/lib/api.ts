@@ -30,11 +30,11 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     return { ok: false, status: 0, error: UNREACHABLE };
   }
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    parsed = undefined;
+    // Not JSON (a proxy's error page): reported by status below.
   }
   if (res.ok) return { ok: true, status: res.status, body: parsed as T };
   return { ok: false, status: res.status, error: asLunaError(res.status, parsed) };

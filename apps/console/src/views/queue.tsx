@@ -75,7 +75,13 @@ export function QueuePage() {
   }, []);
 
   const capText =
-    cap === undefined ? '' : cap === 'hidden' ? ' (the cap is not shown: GET /1/config needs the admin token)' : cap === null ? ' (no cap set)' : ` of at most ${cap}`;
+    cap === undefined
+      ? ''
+      : cap === 'hidden'
+        ? ' (the cap is not shown: GET /1/config needs the admin token)'
+        : cap === null
+          ? ' (no cap set)'
+          : ` of at most ${cap}`;
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">Queue</h1>

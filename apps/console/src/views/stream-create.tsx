@@ -54,7 +54,14 @@ function bodyOf(values: Values, extra: Record<string, unknown>): Record<string, 
   };
 }
 
-function Field(props: { name: keyof Values; label: string; error?: LunaError; numeric?: boolean; placeholder?: string; value?: string }) {
+function Field(props: {
+  name: keyof Values;
+  label: string;
+  error?: LunaError;
+  numeric?: boolean;
+  placeholder?: string;
+  value?: string;
+}) {
   const id = `f-${props.name.replace(/\./g, '-')}`;
   return (
     <div class={props.error ? 'field invalid' : 'field'} data-field={props.name}>
@@ -91,7 +98,7 @@ export function StreamCreate() {
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const values = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? '')])) as Values;
     values['autorestart.restart'] = form.get('autorestart.restart') ? '1' : '0';
-    let extra: Record<string, unknown> = {};
+    let extra: Record<string, unknown>;
     const text = String(form.get('extra') ?? '').trim();
     try {
       extra = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -124,17 +131,41 @@ export function StreamCreate() {
             ))}
           </select>
         </div>
-        <Field name="data.reference" label="Source reference" placeholder="rtsp://10.0.0.15:554/live" error={at('data.reference')} />
-        <Field name="event_handler.origin" label="Event handler origin" placeholder="http://127.0.0.1:5000" error={at('event_handler.origin')} />
-        <Field name="event_handler.bestshot_handler.handler_id" label="Best shot handler id" error={at('event_handler.bestshot_handler.handler_id')} />
-        <Field name="event_handler.detection_handler.handler_id" label="Detection handler id (optional)" error={at('event_handler.detection_handler.handler_id')} />
+        <Field
+          name="data.reference"
+          label="Source reference"
+          placeholder="rtsp://10.0.0.15:554/live"
+          error={at('data.reference')}
+        />
+        <Field
+          name="event_handler.origin"
+          label="Event handler origin"
+          placeholder="http://127.0.0.1:5000"
+          error={at('event_handler.origin')}
+        />
+        <Field
+          name="event_handler.bestshot_handler.handler_id"
+          label="Best shot handler id"
+          error={at('event_handler.bestshot_handler.handler_id')}
+        />
+        <Field
+          name="event_handler.detection_handler.handler_id"
+          label="Detection handler id (optional)"
+          error={at('event_handler.detection_handler.handler_id')}
+        />
         <Field name="group_name" label="Group (optional)" error={at('group_name')} />
         <fieldset>
           <legend>Autorestart</legend>
           <label class="check">
             <input type="checkbox" name="autorestart.restart" defaultChecked /> restart failed runs
           </label>
-          <Field name="autorestart.attempt_count" label="Attempts" numeric value="10" error={at('autorestart.attempt_count')} />
+          <Field
+            name="autorestart.attempt_count"
+            label="Attempts"
+            numeric
+            value="10"
+            error={at('autorestart.attempt_count')}
+          />
           <Field name="autorestart.delay" label="Delay (s)" numeric value="60" error={at('autorestart.delay')} />
         </fieldset>
         <div class="field" data-field="status">
@@ -146,7 +177,13 @@ export function StreamCreate() {
         </div>
         <div class={error && !error.field ? 'field invalid' : 'field'} data-field="extra">
           <label for="f-extra">Other fields as JSON (policies, location, …)</label>
-          <textarea id="f-extra" name="extra" rows={8} spellcheck={false} placeholder='{"location": {"city": "Lyon"}}' />
+          <textarea
+            id="f-extra"
+            name="extra"
+            rows={8}
+            spellcheck={false}
+            placeholder='{"location": {"city": "Lyon"}}'
+          />
           {jsonError ? <span class="field-error">{jsonError}</span> : null}
         </div>
         {error && !error.field ? <ErrorNote error={error.error} /> : null}
@@ -154,7 +191,10 @@ export function StreamCreate() {
           <button type="submit" disabled={busy}>
             Create
           </button>
-          <a class="button secondary" href={account ? `/console/streams?account_id=${encodeURIComponent(account)}` : '/console/streams'}>
+          <a
+            class="button secondary"
+            href={account ? `/console/streams?account_id=${encodeURIComponent(account)}` : '/console/streams'}
+          >
             Back to streams
           </a>
         </div>

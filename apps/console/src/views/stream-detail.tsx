@@ -26,7 +26,13 @@ async function loadTimeline(id: string): Promise<LogRow[]> {
 function merge(timeline: LogRow[], events: FeedEvent[]): LogRow[] {
   const seen = new Set(timeline.map(timelineKey));
   const added = events
-    .map((e): LogRow => ({ stream_id: e.stream_id, status: e.status, version: e.version, error: e.error, log_time: e.log_time }))
+    .map((e): LogRow => ({
+      stream_id: e.stream_id,
+      status: e.status,
+      version: e.version,
+      error: e.error,
+      log_time: e.log_time,
+    }))
     .filter((row) => !seen.has(timelineKey(row)));
   return added.length === 0 ? timeline : [...timeline, ...added].slice(-100);
 }
@@ -97,8 +103,8 @@ export function StreamDetail() {
         <dt>Autorestart</dt>
         <dd data-testid="autorestart">
           {stream.autorestart.restart ? 'on' : 'off'} · status {stream.autorestart.status} · attempt{' '}
-          {stream.autorestart.current_attempt} of {stream.autorestart.attempt_count} · delay {stream.autorestart.delay} s
-          {stream.autorestart.last_attempt_time ? ` · last restart ${time(stream.autorestart.last_attempt_time)}` : ''}
+          {stream.autorestart.current_attempt} of {stream.autorestart.attempt_count} · delay {stream.autorestart.delay}{' '}
+          s{stream.autorestart.last_attempt_time ? ` · last restart ${time(stream.autorestart.last_attempt_time)}` : ''}
           {restartAt ? ` · next restart ${time(restartAt)} (${relative(restartAt)})` : ''}
         </dd>
         <dt>Video info</dt>

@@ -48,8 +48,8 @@ export function StreamEditor({ stream, onSaved }: { stream: Stream; onSaved(): v
       ) : (
         <form onSubmit={save}>
           <p>
-            Editing version <strong data-testid="edit-version">{stream.version}</strong>. Saving replaces the stream: its
-            version goes up by one and an agent running it is told to stop.
+            Editing version <strong data-testid="edit-version">{stream.version}</strong>. Saving replaces the stream:
+            its version goes up by one and an agent running it is told to stop.
           </p>
           <label for="put-json">Stream as JSON</label>
           <textarea

@@ -13,10 +13,7 @@ const STATUS_ACTIONS = [
   { label: 'Cancel', status: 'cancel', done: 'cancelled' },
 ] as const;
 
-async function eachStream(
-  ids: string[],
-  run: (id: string) => Promise<RowResult>,
-): Promise<Map<string, RowResult>> {
+async function eachStream(ids: string[], run: (id: string) => Promise<RowResult>): Promise<Map<string, RowResult>> {
   const results = new Map<string, RowResult>();
   // A few at a time: enough to be quick, few enough to leave the API to other clients.
   let next = 0;
@@ -73,7 +70,11 @@ export function Actions({ selected, accountId, onResults }: Props) {
         const answer = await call('DELETE', `/1/streams/${id}`);
         return answer.ok ? { ok: true, text: 'deleted' } : { ok: false, error: answer.error };
       });
-      onResults(results, [...results].filter(([, r]) => r.ok).map(([id]) => id), false);
+      onResults(
+        results,
+        [...results].filter(([, r]) => r.ok).map(([id]) => id),
+        false,
+      );
     });
 
   const link = (action: 'attach' | 'detach') =>
@@ -111,13 +112,17 @@ export function Actions({ selected, accountId, onResults }: Props) {
         </button>
       )}
       <label for="link-group">Group</label>
-      <select id="link-group" value={groupId} onChange={(e) => setGroupId((e.currentTarget as HTMLSelectElement).value)}>
-          <option value="">choose a group</option>
-          {groups.map((g) => (
-            <option key={g.group_id} value={g.group_id}>
-              {accountId ? g.group_name : `${g.group_name} (account ${g.account_id.slice(0, 8)})`}
-            </option>
-          ))}
+      <select
+        id="link-group"
+        value={groupId}
+        onChange={(e) => setGroupId((e.currentTarget as HTMLSelectElement).value)}
+      >
+        <option value="">choose a group</option>
+        {groups.map((g) => (
+          <option key={g.group_id} value={g.group_id}>
+            {accountId ? g.group_name : `${g.group_name} (account ${g.account_id.slice(0, 8)})`}
+          </option>
+        ))}
       </select>
       <button type="button" disabled={none || !groupId} onClick={() => void link('attach')}>
         Attach

@@ -80,13 +80,17 @@ export function StreamsPage() {
     });
   }, []);
   const onToggleAll = (on: boolean) =>
-    setSelected(on ? new Set(data.rows.filter((r) => !data.deleted.has(r.stream_id)).map((r) => r.stream_id)) : new Set());
+    setSelected(
+      on ? new Set(data.rows.filter((r) => !data.deleted.has(r.stream_id)).map((r) => r.stream_id)) : new Set(),
+    );
 
   const total = data.counts
     ? STORED_STATUSES.reduce((sum, status) => sum + (data.counts?.[status] ?? 0), 0)
     : undefined;
   const account = view.filters.account_id;
-  const createHref = account ? `/console/streams/new?account_id=${encodeURIComponent(account)}` : '/console/streams/new';
+  const createHref = account
+    ? `/console/streams/new?account_id=${encodeURIComponent(account)}`
+    : '/console/streams/new';
 
   return (
     <section aria-labelledby="streams-title">

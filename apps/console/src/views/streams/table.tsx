@@ -31,7 +31,9 @@ const Row = memo(function Row({ stream, checked, deleted, result, onToggle }: Ro
         <a href={`/console/streams/${stream.stream_id}`}>{label}</a>
         <div class="sub">{stream.stream_id}</div>
       </td>
-      <td class="status-cell">{deleted ? <span class="status status-deleted">deleted</span> : <Status status={stream.status} />}</td>
+      <td class="status-cell">
+        {deleted ? <span class="status status-deleted">deleted</span> : <Status status={stream.status} />}
+      </td>
       <td class="num">{stream.version}</td>
       <td class="ref" title={stream.data.reference}>
         <span class="sub">{stream.data.type}</span> {stream.data.reference}

@@ -2,7 +2,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, type Stream } from '../../lib/api';
 import type { LunaError } from '../../lib/errors';
 import { useLiveFeed } from '../../lib/feed-state';
-import { countPath, feedParams, listPath, STORED_STATUSES, type StoredStatus, type StreamsView } from '../../lib/filters';
+import {
+  countPath,
+  feedParams,
+  listPath,
+  STORED_STATUSES,
+  type StoredStatus,
+  type StreamsView,
+} from '../../lib/filters';
 import { applyEvents, Replay, type FeedEvent } from '../../lib/live';
 
 // The streams table's data: one page of GET /1/streams and a count per status, kept live by
@@ -47,7 +54,9 @@ export function useStreams(view: StreamsView): StreamsData {
     lastCount.current = Date.now();
     const asked = STORED_STATUSES.map((status) => [status, countPath(view.filters, status)] as const);
     const answers = await Promise.all(
-      asked.map(async ([status, p]) => [status, p ? await call<{ streams_count: number }>('GET', p) : undefined] as const),
+      asked.map(
+        async ([status, p]) => [status, p ? await call<{ streams_count: number }>('GET', p) : undefined] as const,
+      ),
     );
     countPause.current = Math.max(COUNT_EVERY_MS, COUNT_COST_FACTOR * (Date.now() - lastCount.current));
     if (mine !== countsGeneration.current) return;

@@ -39,18 +39,28 @@ async function seed(url: string): Promise<string[]> {
 /** Milliseconds from navigation start to the rows painted (the app's `luna:rows-drawn` mark). */
 async function firstPage(page: Page, url: string): Promise<number> {
   await page.goto(url);
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const read = () => {
-          const mark = performance.getEntriesByName('luna:rows-drawn')[0];
-          if (mark) resolve(mark.startTime);
-          else setTimeout(read, 5);
-        };
-        read();
-      }),
+  const mark = await page.waitForFunction(
+    () => performance.getEntriesByName('luna:rows-drawn')[0]?.startTime,
+    undefined,
+    {
+      polling: 5,
+    },
   );
+  return (await mark.jsonValue()) as number;
 }
+
+// Plain strings: the bench runs under tsx, whose helper names would not exist in the page.
+const WATCH_FRAMES = `(() => {
+  window.gaps = []; window.rowChanges = 0; window.stopFrames = false;
+  new MutationObserver((list) => { window.rowChanges += list.length; })
+    .observe(document.querySelector('tbody'), { subtree: true, characterData: true, childList: true, attributes: true });
+  let last = performance.now();
+  requestAnimationFrame(function frame(now) {
+    window.gaps.push(now - last); last = now;
+    if (!window.stopFrames) requestAnimationFrame(frame);
+  });
+})()`;
+const READ_FRAMES = `(() => { window.stopFrames = true; return { gaps: window.gaps, rowChanges: window.rowChanges }; })()`;
 
 function p95(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -64,7 +74,7 @@ async function statusLoad(base: string, ids: string[], perSecond: number, second
   let sent = 0;
   const total = perSecond * seconds;
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: 32 }, async () => {
       while (sent < total) {
         const j = sent++;
         const due = started + (j * 1000) / perSecond;
@@ -85,34 +95,9 @@ async function statusLoad(base: string, ids: string[], perSecond: number, second
 }
 
 async function frameGaps(page: Page, run: () => Promise<number>) {
-  await page.evaluate(() => {
-    const w = window as unknown as { gaps: number[]; rowChanges: number; stop: boolean };
-    w.gaps = [];
-    w.rowChanges = 0;
-    w.stop = false;
-    new MutationObserver((list) => (w.rowChanges += list.length)).observe(document.querySelector('tbody')!, {
-      subtree: true,
-      characterData: true,
-      childList: true,
-      attributes: true,
-    });
-    let last = performance.now();
-    const frame = (now: number) => {
-      w.gaps.push(now - last);
-      last = now;
-      if (!w.stop) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
+  await page.evaluate(WATCH_FRAMES);
   const rate = await run();
-  return {
-    rate,
-    ...(await page.evaluate(() => {
-      const w = window as unknown as { gaps: number[]; rowChanges: number; stop: boolean };
-      w.stop = true;
-      return { gaps: w.gaps, rowChanges: w.rowChanges };
-    })),
-  };
+  return { rate, ...((await page.evaluate(READ_FRAMES)) as { gaps: number[]; rowChanges: number }) };
 }
 
 async function main(): Promise<void> {

@@ -23,9 +23,12 @@ export function useFeedState(): FeedState {
 }
 
 /**
- * Runs the tab's live feed with `params` while the calling view is mounted: `load` runs at
- * once and again each time the feed (re)starts from the present; `onEvents` gets the batches.
- * Both are read through refs, so a view may pass fresh closures on every render.
+ * Runs the tab's live feed with `params` while the calling view is mounted, and loads the
+ * view's data each time the feed (re)starts from the present: loaded after the feed is open,
+ * nothing written in between is missed, and the data is read once, not once before and once
+ * after. When the feed cannot open (the service is away, the tab hidden), or takes longer
+ * than OPEN_WAIT_MS, the data is loaded anyway. `onEvents` gets the batches. Both are read
+ * through refs, so a view may pass fresh closures on every render.
  */
 export function useLiveFeed(
   params: URLSearchParams | undefined,
@@ -38,16 +41,30 @@ export function useLiveFeed(
   eventsRef.current = onEvents;
   const key = params?.toString();
   useEffect(() => {
-    loadRef.current();
-    if (params === undefined) return;
+    if (params === undefined) {
+      loadRef.current();
+      return;
+    }
+    let loaded = false;
+    const loadNow = () => {
+      loaded = true;
+      loadRef.current();
+    };
+    const fallback = setTimeout(() => loaded || loadNow(), OPEN_WAIT_MS);
     const feed = new LiveFeed(params, {
-      // Reload once the feed is open, even right after the load above: rows written between
-      // that load and the feed's start would otherwise be missed.
-      onOpen: () => loadRef.current(),
+      onOpen: loadNow,
       onEvents: (events) => eventsRef.current(events),
-      onState: setFeedState,
+      onState: (state) => {
+        setFeedState(state);
+        if (!loaded && (state === 'retrying' || state === 'paused')) loadNow();
+      },
     });
     feed.start();
-    return () => feed.stop();
+    return () => {
+      clearTimeout(fallback);
+      feed.stop();
+    };
   }, [key]);
 }
+
+const OPEN_WAIT_MS = 1000;

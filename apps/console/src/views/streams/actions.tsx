@@ -40,10 +40,14 @@ export function Actions({ selected, accountId, onResults }: Props) {
   const [groups, setGroups] = useState<Group[]>([]);
   const [groupId, setGroupId] = useState('');
 
+  // Asked for once the operator selects a row or opens the list, not on every page load.
+  const [wanted, setWanted] = useState(false);
+  if (!wanted && selected.length > 0) setWanted(true);
   useEffect(() => {
+    if (!wanted) return;
     const query = accountId ? `account_id=${encodeURIComponent(accountId)}&page_size=100` : 'page_size=100';
     void call<Group[]>('GET', `/1/groups?${query}`).then((answer) => setGroups(answer.ok ? answer.body : []));
-  }, [accountId]);
+  }, [accountId, wanted]);
 
   const act = async (run: () => Promise<void>) => {
     setBusy(true);
@@ -113,6 +117,7 @@ export function Actions({ selected, accountId, onResults }: Props) {
       )}
       <label for="link-group">Group</label>
       <select
+        onFocus={() => setWanted(true)}
         id="link-group"
         value={groupId}
         onChange={(e) => setGroupId((e.currentTarget as HTMLSelectElement).value)}

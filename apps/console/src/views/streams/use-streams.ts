@@ -103,14 +103,9 @@ export function useStreams(view: StreamsView): StreamsData {
     scheduleCounts();
   };
 
-  useLiveFeed(
-    feedParams(view.filters),
-    () => {
-      void load();
-      void loadCounts();
-    },
-    onEvents,
-  );
+  // The rows first, alone on the connection; the counts once they are drawn.
+  const loadAll = () => void load().then(() => loadCounts());
+  useLiveFeed(feedParams(view.filters), loadAll, onEvents);
   useEffect(() => () => clearTimeout(countTimer.current), []);
   // The page or a filter the feed does not carry changed: the feed stays, the data reloads.
   const firstPath = useRef(true);
@@ -120,8 +115,7 @@ export function useStreams(view: StreamsView): StreamsData {
       return;
     }
     setLoading(true);
-    void load();
-    void loadCounts();
+    loadAll();
   }, [path]);
 
   return {
@@ -130,10 +124,7 @@ export function useStreams(view: StreamsView): StreamsData {
     error,
     counts,
     countsError,
-    reload: () => {
-      void load();
-      void loadCounts();
-    },
+    reload: loadAll,
     markDeleted: (ids) => {
       setDeleted((current) => new Set([...current, ...ids]));
       scheduleCounts();

@@ -1,71 +1,31 @@
 /// <reference lib="dom" />
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { runAgent } from '../../../examples/agent/agent';
-import { streamBody } from '../../../test/support/api';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  seriousViolations,
-  type Browser,
-} from '../../../test/support/browser';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { TEST_REDIS_URL } from '../../../test/support/env';
-import { startApp, type RunningApp } from '../../../test/support/process';
-import { deleteKeysWithPrefix } from '../../../test/support/redis-server';
+import { screenshot, seriousViolations } from '../../../test/support/browser';
 import { seedStreams } from '../../../test/support/seed';
 import { eventually } from '../../../test/support/wait';
+import {
+  consoleTestsRun,
+  createStream as createVia,
+  startAgent,
+  startConsoleServices,
+  type ConsoleServices,
+} from './console-services';
 
-// The console end to end: Debian's Chromium against the API and the worker as real processes
-// (compiled, with the console's build), PostgreSQL and Redis; the reference agent moves streams.
-// Each view is checked with axe-core and saved as a screenshot in test-artifacts/.
+// The console end to end: Debian's Chromium against the API and the worker as real processes,
+// PostgreSQL and Redis (console-services.ts); the reference agent moves streams. Each view is
+// checked with axe-core and saved as a screenshot in test-artifacts/.
 
-const DIST = join(__dirname, '..', 'dist', 'index.html');
-const available = chromiumAvailable();
-if (!available && process.env.CI) throw new Error('/usr/bin/chromium is missing: .ci/run should have installed it');
-if (available && !existsSync(DIST)) throw new Error('the console is not built: run `npm run build` first');
-const maybe = available ? describe : describe.skip;
-
+const maybe = consoleTestsRun() ? describe : describe.skip;
 const ACCOUNT = randomUUID();
 const BIG_ACCOUNT = randomUUID();
-const prefix = `{luna-test-console-${randomBytes(4).toString('hex')}}`;
-let database: TestDatabase;
-let api: RunningApp;
-let worker: RunningApp;
-let browser: Browser;
+let services: ConsoleServices;
+let api: ConsoleServices['api'];
 let page: Page;
 
-async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${api.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
-const createStream = async (overrides: Record<string, unknown>) =>
-  (await post('/1/streams', streamBody({ account_id: ACCOUNT, ...overrides }))).stream_id as string;
-
-/** The agent, as an operator's fleet would run it, until stopped. */
-function agent(failureRate: number, finishAfterSeconds: number) {
-  const controller = new AbortController();
-  const done = runAgent({
-    apiUrl: api.url,
-    capacity: 4,
-    feedbackPeriodMs: 200,
-    finishAfterSeconds,
-    failureRate,
-    runSeconds: 60,
-    log: () => undefined,
-    signal: controller.signal,
-  });
-  return { stop: async () => (controller.abort(), await done) };
-}
+const createStream = (overrides: Record<string, unknown>) => createVia(api.url, { account_id: ACCOUNT, ...overrides });
+const agent = (failureRate: number, finishAfterSeconds: number) => startAgent(api.url, failureRate, finishAfterSeconds);
 
 const pageOf = (text: string) => page.getByTestId('page-of').filter({ hasText: text }).waitFor();
 const row = (id: string) => page.locator(`tr[data-stream-id="${id}"]`);
@@ -82,27 +42,27 @@ async function select(ids: string[]): Promise<void> {
 
 maybe('the console in Chromium', () => {
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' };
-    [api, worker, browser] = await Promise.all([
-      startApp('api', env, { compiled: true }),
-      startApp('worker', { ...env, RECONCILE_INTERVAL: '2' }, { compiled: true }),
-      launchBrowser(),
-    ]);
-    page = await browser.context.newPage();
+    services = await startConsoleServices();
+    api = services.api;
+    page = await services.browser.context.newPage();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([api, worker].filter(Boolean).map((app) => app.stop('SIGKILL')));
-    await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
-    await database?.drop();
-  });
+  afterAll(() => services?.close());
 
-  it('shows a new account as empty, and says what to do', async () => {
+  it('shows a new account as empty, and says what to do; loads nothing from elsewhere, < 300 KB of gzipped JS', async () => {
+    const loaded: { url: string; body: Promise<Buffer> }[] = [];
+    page.on('response', (r) => loaded.push({ url: r.url(), body: r.body().catch(() => Buffer.alloc(0)) }));
     await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
     await page.getByText(`No streams match for account ${ACCOUNT}`).waitFor();
     await page.locator('[data-feed="live"]').waitFor();
+    page.removeAllListeners('response');
+    expect(loaded.filter((r) => !r.url.startsWith(api.url))).toEqual([]);
+    const scripts = loaded.filter((r) => r.url.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = (await Promise.all(scripts.map(async (r) => gzipSync(await r.body).length))).reduce(
+      (a, b) => a + b,
+    );
+    expect(gzipped).toBeLessThan(300 * 1024);
     await check('empty');
   });
 
@@ -240,7 +200,7 @@ maybe('the console in Chromium', () => {
   });
 
   it('pages and filters 10,000 streams, the view kept in the URL', async () => {
-    await seedStreams(database.url, 10_000, {
+    await seedStreams(services.database.url, 10_000, {
       account: BIG_ACCOUNT,
       status: ['done', 'pause', 'cancel'],
       returnIds: false,

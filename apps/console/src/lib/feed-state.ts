@@ -28,12 +28,14 @@ export function useFeedState(): FeedState {
  * nothing written in between is missed, and the data is read once, not once before and once
  * after. When the feed cannot open (the service is away, the tab hidden), or takes longer
  * than OPEN_WAIT_MS, the data is loaded anyway. `onEvents` gets the batches. Both are read
- * through refs, so a view may pass fresh closures on every render.
+ * through refs, so a view may pass fresh closures on every render. `early`, when given, runs
+ * at once, before the feed opens: what it draws is drawn sooner, and corrected by `load`.
  */
 export function useLiveFeed(
   params: URLSearchParams | undefined,
   load: () => void,
   onEvents: (events: FeedEvent[]) => void,
+  early?: () => void,
 ): void {
   const loadRef = useRef(load);
   const eventsRef = useRef(onEvents);
@@ -45,6 +47,7 @@ export function useLiveFeed(
       loadRef.current();
       return;
     }
+    early?.();
     let loaded = false;
     const loadNow = () => {
       loaded = true;

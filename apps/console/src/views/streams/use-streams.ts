@@ -103,9 +103,10 @@ export function useStreams(view: StreamsView): StreamsData {
     scheduleCounts();
   };
 
-  // The rows first, alone on the connection; the counts once they are drawn.
+  // The rows first, alone on the connection; the counts once they are drawn. The first rows are
+  // asked for while the feed opens, and asked for again (with the counts) once it is open.
   const loadAll = () => void load().then(() => loadCounts());
-  useLiveFeed(feedParams(view.filters), loadAll, onEvents);
+  useLiveFeed(feedParams(view.filters), loadAll, onEvents, () => void load());
   useEffect(() => () => clearTimeout(countTimer.current), []);
   // The page or a filter the feed does not carry changed: the feed stays, the data reloads.
   const firstPath = useRef(true);

@@ -229,6 +229,12 @@ maybe('the console in Chromium', () => {
     await page.locator('tr[data-stream-id]', { hasText: 'cam-5002' }).waitFor();
     await eventually(async () => (await page.locator('tr[data-stream-id]').count()) === 1, 10_000, 'one row');
     await check('streams-10k');
+    // Without account_id: every account's streams; "/" jumps to the filters from the keyboard.
+    await page.goto(`${api.url}/console/streams`);
+    await page.getByRole('heading', { name: 'Streams of every account' }).waitFor();
+    await pageOf('· 1000');
+    await page.locator('body').press('/');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('account_id');
   });
 
   it('shows the queue, the streams in progress and the rates from the feed', async () => {

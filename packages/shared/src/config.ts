@@ -94,6 +94,7 @@ const settingsSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intSetting(1000, 600_000).default(5_000),
   EVENTS_MAX_CLIENTS: intSetting(0, 1_000_000).default(1000),
   EVENTS_PING_INTERVAL: intSetting(1, 3600).default(15),
+  EVENTS_POLL_INTERVAL_MS: intSetting(10, 10_000).default(100),
   EVENTS_CLIENT_BUFFER: intSetting(1024, 1_073_741_824).default(1_048_576),
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
 });

@@ -252,8 +252,17 @@ maybe('the console in Chromium', () => {
     await check('queue');
   });
 
-  it('tells when the service is gone and the feed retries', async () => {
+  it('pauses the feed in a hidden tab, and tells when the service is gone and the feed retries', async () => {
     await page.goto(`${api.url}/console/streams?account_id=${ACCOUNT}`);
+    await page.locator('[data-feed="live"]').waitFor();
+    const showTab = (state: string) =>
+      page.evaluate((visibility) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await showTab('hidden');
+    await page.locator('[data-feed="paused"]').waitFor();
+    await showTab('visible');
     await page.locator('[data-feed="live"]').waitFor();
     await api.stop('SIGKILL');
     await page.locator('[data-feed="retrying"]').waitFor({ timeout: 15_000 });

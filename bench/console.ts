@@ -74,7 +74,7 @@ async function statusLoad(base: string, ids: string[], perSecond: number, second
   let sent = 0;
   const total = perSecond * seconds;
   await Promise.all(
-    Array.from({ length: 32 }, async () => {
+    Array.from({ length: 64 }, async () => {
       while (sent < total) {
         const j = sent++;
         const due = started + (j * 1000) / perSecond;

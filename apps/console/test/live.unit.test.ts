@@ -1,5 +1,5 @@
 import { applyEvent, applyEvents, RateWindow, Replay, type FeedEvent } from '../src/lib/live';
-import { nextRestart, timelineKey } from '../src/lib/stream-info';
+import { capFromConfig, capText, nextRestart, timelineKey } from '../src/lib/stream-info';
 
 let seq = 0;
 function event(stream_id: string, status: string, version: number, error: string | null = null): FeedEvent {
@@ -113,5 +113,14 @@ describe('the detail view', () => {
 
   it('keys a log row the same from the feed and from the logs endpoint', () => {
     expect(timelineKey(timeline[1]!)).toBe('2026-12-02T10:00:10.000Z|failure|1');
+  });
+});
+
+describe('the queue view', () => {
+  it('shows the in-progress cap, its absence, or that ADMIN_TOKEN hides it', () => {
+    expect(capText(capFromConfig({ ok: true, body: { MAX_IN_PROGRESS_STREAMS: 50 } }))).toBe(' of at most 50');
+    expect(capText(capFromConfig({ ok: true, body: { MAX_IN_PROGRESS_STREAMS: null } }))).toBe(' (no cap set)');
+    expect(capText(capFromConfig({ ok: false }))).toContain('needs the admin token');
+    expect(capText(undefined)).toBe('');
   });
 });

@@ -57,3 +57,19 @@ export function putBodyOf(stream: {
     status: stream.status === 'pause' ? 'pause' : 'pending',
   };
 }
+
+/** What GET /1/config said of the in-progress cap: a number, null (none), or 'hidden' (refused: ADMIN_TOKEN). */
+export type CapAnswer = number | null | 'hidden' | undefined;
+
+export function capFromConfig(answer: { ok: boolean; body?: unknown }): CapAnswer {
+  if (!answer.ok) return 'hidden';
+  const cap = (answer.body as { MAX_IN_PROGRESS_STREAMS?: unknown } | undefined)?.MAX_IN_PROGRESS_STREAMS;
+  return typeof cap === 'number' ? cap : null;
+}
+
+/** The words next to the in-progress count. */
+export function capText(cap: CapAnswer): string {
+  if (cap === undefined) return '';
+  if (cap === 'hidden') return ' (the cap is not shown: GET /1/config needs the admin token)';
+  return cap === null ? ' (no cap set)' : ` of at most ${cap}`;
+}

@@ -4,6 +4,7 @@ import { call, type Stream } from '../lib/api';
 import type { LunaError } from '../lib/errors';
 import { useLiveFeed } from '../lib/feed-state';
 import { RATE_KINDS, RateWindow, type FeedEvent, type RateKind } from '../lib/live';
+import { capFromConfig, capText, type CapAnswer } from '../lib/stream-info';
 
 // /console/queue: the queue as GET /1/streams/processing/queue shows it (pending streams in
 // the order agents get them), streams in progress against MAX_IN_PROGRESS_STREAMS when the
@@ -29,7 +30,7 @@ interface Snapshot {
 export function QueuePage() {
   const [snapshot, setSnapshot] = useState<Snapshot>();
   const [error, setError] = useState<LunaError>();
-  const [cap, setCap] = useState<number | null | 'hidden'>();
+  const [cap, setCap] = useState<CapAnswer>();
   const [rates, setRates] = useState<Record<RateKind, number>>();
   const [since] = useState(() => new Date().toISOString());
   const rateWindow = useRef(new RateWindow());
@@ -63,9 +64,7 @@ export function QueuePage() {
   useLiveFeed(new URLSearchParams(), () => void load(), onEvents);
 
   useEffect(() => {
-    void call<{ MAX_IN_PROGRESS_STREAMS?: number | null }>('GET', '/1/config').then((answer) =>
-      setCap(answer.ok ? (answer.body.MAX_IN_PROGRESS_STREAMS ?? null) : 'hidden'),
-    );
+    void call('GET', '/1/config').then((answer) => setCap(capFromConfig(answer)));
     // Rates fall as the minute passes even when no event comes.
     const tick = setInterval(() => setRates(rateWindow.current.perMinute(Date.now())), 5000);
     return () => {
@@ -74,14 +73,6 @@ export function QueuePage() {
     };
   }, []);
 
-  const capText =
-    cap === undefined
-      ? ''
-      : cap === 'hidden'
-        ? ' (the cap is not shown: GET /1/config needs the admin token)'
-        : cap === null
-          ? ' (no cap set)'
-          : ` of at most ${cap}`;
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">Queue</h1>
@@ -95,7 +86,7 @@ export function QueuePage() {
           <dt>In progress</dt>
           <dd data-testid="in-progress">
             {snapshot?.inProgress ?? '…'}
-            <span class="sub">{capText}</span>
+            <span class="sub">{capText(cap)}</span>
           </dd>
         </div>
         {(Object.keys(RATE_KINDS) as RateKind[]).map((kind) => (

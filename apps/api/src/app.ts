@@ -11,6 +11,7 @@ import {
 } from '@luna-streams/shared';
 import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
+import { consoleRouter } from './routes/console';
 import { docsRouter } from './routes/docs';
 import { eventsRouter } from './routes/events';
 import { groupsRouter } from './routes/groups';
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(docsRouter());
+  app.use(consoleRouter());
   app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN));
   app.use(logsRouter(deps));
   app.use(eventsRouter(deps));

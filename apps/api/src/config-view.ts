@@ -32,6 +32,8 @@ export function configView(config: Config): Record<string, unknown> {
     },
     STREAM_STATUS_OBSOLETING_PERIOD: config.STREAM_STATUS_OBSOLETING_PERIOD,
     STREAM_STATUS_OBSOLETING_INTERVAL: config.STREAM_STATUS_OBSOLETING_INTERVAL,
+    // The console's queue view shows streams in progress against it; null: no cap.
+    MAX_IN_PROGRESS_STREAMS: config.MAX_IN_PROGRESS_STREAMS ?? null,
   };
 }
 

@@ -53,6 +53,7 @@ export function composeWorker(config: Config, logger: Logger) {
         db,
       )
     : undefined;
+  const webhooks = runsJobs ? startWebhooks({ config, logger, db, metrics }, webhookDeliveries, webhooksQueue) : undefined;
   const redisWatch = watchRedis(redis);
   const gauges = startGauges({
     metrics,
@@ -68,7 +69,15 @@ export function composeWorker(config: Config, logger: Logger) {
   // Deadlines: the jobs 6 s, timers 0.5 s, connections 3 s; with the HTTP server's 10 s, a
   // worker exits within 20 s of SIGTERM (docs/dev/operations.md).
   // Webhook attempts stop alongside the jobs, within the same deadline.
-  if (jobs) shutdown.add('jobs', async () => void (await Promise.all([jobs.stop(), webhooks?.stop()])), JOBS_STOP_MS + 1000);
+  if (jobs) {
+    shutdown.add(
+      'jobs',
+      async () => {
+        await Promise.all([jobs.stop(), webhooks?.stop()]);
+      },
+      JOBS_STOP_MS + 1000,
+    );
+  }
   shutdown.add(
     'timers',
     async () => {

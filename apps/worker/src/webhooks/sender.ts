@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { DeniedAddressError, guardedLookup, literalAddress, type DeniedNetworks } from '@luna-streams/shared';
 import { Webhook } from 'standardwebhooks';
 
@@ -37,17 +38,18 @@ export function signatureHeaders(message: SignedMessage, at: Date): Record<strin
 
 export class WebhookSender {
   private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly lookup: LookupFunction;
 
   constructor(
     private readonly denied: DeniedNetworks,
     private readonly timeoutMs: number,
     maxSockets: number,
   ) {
-    const lookup = guardedLookup(denied);
+    this.lookup = guardedLookup(denied);
     // Kept-alive connections: a busy receiver is not paid a TCP (and TLS) handshake per message.
     this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets, lookup }),
-      https: new https.Agent({ keepAlive: true, maxSockets, lookup }),
+      http: new http.Agent({ keepAlive: true, maxSockets }),
+      https: new https.Agent({ keepAlive: true, maxSockets }),
     };
   }
 
@@ -66,11 +68,15 @@ export class WebhookSender {
       ...signatureHeaders(message, new Date()),
     };
     return new Promise<AttemptResult>((resolve) => {
-      const request = (secure ? https : http).request(target, {
+      const options: http.RequestOptions = {
         method: 'POST',
         headers: { ...headers, 'content-length': Buffer.byteLength(message.body) },
-        agent: secure ? this.agents.https : this.agents.http,
-      });
+        // The connection's own lookup checks the address it connects to.
+        lookup: this.lookup,
+      };
+      const request = secure
+        ? https.request(target, { ...options, agent: this.agents.https })
+        : http.request(target, { ...options, agent: this.agents.http });
       const timer = setTimeout(
         () => request.destroy(new Error(`no answer within ${this.timeoutMs} ms`)),
         this.timeoutMs,

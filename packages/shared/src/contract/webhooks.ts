@@ -29,7 +29,7 @@ const webhookUrl = boundedString(WEBHOOK_URL_MAX)
 const webhookStatuses = z
   .array(z.enum(STREAM_STATUSES))
   .min(1)
-  .max(STREAM_STATUSES.length * 4)
+  .max(STREAM_STATUSES.length)
   .meta({ description: 'the stream statuses whose log rows are sent (default: every status)' });
 const webhookDescription = boundedString(WEBHOOK_DESCRIPTION_MAX).meta({
   description: `free text for the operator, at most ${WEBHOOK_DESCRIPTION_MAX} characters`,

@@ -30,7 +30,7 @@ export function guardedLookup(denied: DeniedNetworks): LookupFunction {
       if (error) return callback(error, '', 0);
       const refused = addresses.find((a) => denied.denies(a.address));
       if (refused) return callback(new DeniedAddressError(deniedMessage(hostname, refused.address, denied)), '', 0);
-      if (options.all) return (callback as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      if (options.all) return callback(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };

@@ -64,6 +64,26 @@ export interface ClaimedDelivery {
   event: StatusEvent;
 }
 
+interface ClaimRow {
+  delivery_id: string;
+  webhook_id: string;
+  wake: number;
+  attempts: number;
+  seq: string;
+  stream_id: string;
+  account_id: string;
+  status: StatusEvent['status'];
+  version: number;
+  error: string | null;
+  video_info: StatusEvent['video_info'];
+  log_time: Date;
+  give_up_at: Date;
+  enabled: boolean;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+}
+
 export interface AttemptRecord {
   httpStatus: number | null;
   error: string | null;
@@ -83,8 +103,8 @@ export function createWebhookDeliveriesRepository(db: Database) {
     },
 
     async claim(deliveryId: string, wake: number, leaseSeconds: number): Promise<ClaimedDelivery | null> {
-      const { rows } = await db.pool.query(CLAIM_SQL, [deliveryId, wake, leaseSeconds]);
-      const row = rows[0] as Record<string, never> | undefined;
+      const { rows } = await db.pool.query<ClaimRow>(CLAIM_SQL, [deliveryId, wake, leaseSeconds]);
+      const row = rows[0];
       if (!row) return null;
       return {
         delivery_id: row.delivery_id,
@@ -104,7 +124,7 @@ export function createWebhookDeliveriesRepository(db: Database) {
           version: row.version,
           error: row.error,
           video_info: row.video_info ?? null,
-          log_time: (row.log_time as Date).toISOString(),
+          log_time: row.log_time.toISOString(),
         },
       };
     },

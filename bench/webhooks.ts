@@ -77,8 +77,20 @@ async function main(): Promise<void> {
       report(
         'webhooks',
         [
-          limitFigure(`webhook delay p50, ${CHANGES_PER_SECOND * WEBHOOKS} messages/s`, percentile(delays, 50), 2000, 'ms', 0),
-          limitFigure(`webhook delay p95, ${CHANGES_PER_SECOND * WEBHOOKS} messages/s`, percentile(delays, 95), 2000, 'ms', 0),
+          limitFigure(
+            `webhook delay p50, ${CHANGES_PER_SECOND * WEBHOOKS} messages/s`,
+            percentile(delays, 50),
+            2000,
+            'ms',
+            0,
+          ),
+          limitFigure(
+            `webhook delay p95, ${CHANGES_PER_SECOND * WEBHOOKS} messages/s`,
+            percentile(delays, 95),
+            2000,
+            'ms',
+            0,
+          ),
           {
             figure: `webhook messages delivered per second (burst of ${BURST * WEBHOOKS}, receivers answer in ${ANSWER_MS} ms)`,
             service: ((BURST * WEBHOOKS) / burstSeconds).toFixed(0),

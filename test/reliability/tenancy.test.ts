@@ -266,12 +266,7 @@ const CASES: Case[] = [
     () => request(api.app).post(`/1/webhooks/${webhook}/rotate-secret?${B}`),
     notFound(39011),
   ],
-  [
-    'getWebhookDeliveries',
-    '',
-    () => request(api.app).get(`/1/webhooks/${webhook}/deliveries?${B}`),
-    notFound(39011),
-  ],
+  ['getWebhookDeliveries', '', () => request(api.app).get(`/1/webhooks/${webhook}/deliveries?${B}`), notFound(39011)],
   [
     'retryWebhookDelivery',
     '',

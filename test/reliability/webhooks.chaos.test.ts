@@ -58,7 +58,9 @@ async function load(stop: { done: boolean }): Promise<number> {
   while (!stop.done) {
     if (ids.length < 40) ids.push(await createStream(api));
     const id = ids[changes % ids.length]!;
-    await request(api.app).patch(`/1/streams/${id}`).send({ status: next[changes % next.length] });
+    await request(api.app)
+      .patch(`/1/streams/${id}`)
+      .send({ status: next[changes % next.length] });
     changes++;
   }
   return changes;

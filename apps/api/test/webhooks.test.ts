@@ -45,7 +45,17 @@ describe('POST /1/webhooks', () => {
       webhook_id,
       account_id: ACCOUNT_A,
       url: RECEIVER,
-      statuses: ['pending', 'in_progress', 'done', 'pause', 'restart', 'cancel', 'failure', 'handler_lost', 'not_found'],
+      statuses: [
+        'pending',
+        'in_progress',
+        'done',
+        'pause',
+        'restart',
+        'cancel',
+        'failure',
+        'handler_lost',
+        'not_found',
+      ],
       description: 'tickets',
       enabled: true,
       create_time: expect.stringMatching(/Z$/),
@@ -97,7 +107,8 @@ describe('POST /1/webhooks', () => {
 describe('the other webhook endpoints', () => {
   it('lists an account’s webhooks oldest first, paged, and only that account’s', async () => {
     const own = [];
-    for (let i = 0; i < 3; i++) own.push((await createWebhook({ account_id: ACCOUNT_B, description: `b${i}` })).webhook_id);
+    for (let i = 0; i < 3; i++)
+      own.push((await createWebhook({ account_id: ACCOUNT_B, description: `b${i}` })).webhook_id);
     const page = await request(api.app).get(`/1/webhooks?account_id=${ACCOUNT_B}&page=2&page_size=2`).expect(200);
     expect(page.body.webhooks.map((w: { webhook_id: string }) => w.webhook_id)).toEqual([own[2]]);
     const all = await request(api.app).get(`/1/webhooks?account_id=${ACCOUNT_B}&page_size=100`).expect(200);
@@ -113,8 +124,18 @@ describe('the other webhook endpoints', () => {
       .send({ url: 'https://other.example.com/x', statuses: ['failure', 'failure', 'done'], enabled: false })
       .expect(204);
     const res = await request(api.app).get(path).expect(200);
-    expect(res.body).toMatchObject({ url: 'https://other.example.com/x', statuses: ['failure', 'done'], enabled: false });
-    for (const bad of [{}, { enabled: 'yes' }, { statuses: [] }, { url: 'mailto:x@y.z' }, { description: 'x'.repeat(129) }]) {
+    expect(res.body).toMatchObject({
+      url: 'https://other.example.com/x',
+      statuses: ['failure', 'done'],
+      enabled: false,
+    });
+    for (const bad of [
+      {},
+      { enabled: 'yes' },
+      { statuses: [] },
+      { url: 'mailto:x@y.z' },
+      { description: 'x'.repeat(129) },
+    ]) {
       expect((await request(api.app).patch(path).send(bad).expect(400)).body.error_code).toBe(12022);
     }
     expect((await request(api.app).patch(path).send({ url: 'http://localhost/x' }).expect(400)).body.error_code).toBe(
@@ -169,14 +190,29 @@ describe('the other webhook endpoints', () => {
 describe('deliveries', () => {
   it('lists them newest first, filtered by state, paged', async () => {
     const { webhook_id } = await createWebhook();
-    for (const [seq, state] of [[1, 'delivered'], [2, 'failed'], [3, 'pending']] as const) {
+    for (const [seq, state] of [
+      [1, 'delivered'],
+      [2, 'failed'],
+      [3, 'pending'],
+    ] as const) {
       await seedDelivery(webhook_id, state, seq);
     }
     const res = await request(api.app).get(`/1/webhooks/${webhook_id}/deliveries`).expect(200);
     expect(res.body.deliveries.map((d: { seq: number }) => d.seq)).toEqual([3, 2, 1]);
     expect(Object.keys(res.body.deliveries[0])).toEqual([
-      'delivery_id', 'webhook_id', 'seq', 'stream_id', 'status', 'state', 'attempts', 'last_http_status',
-      'last_error', 'last_response', 'next_attempt_at', 'create_time', 'delivered_at',
+      'delivery_id',
+      'webhook_id',
+      'seq',
+      'stream_id',
+      'status',
+      'state',
+      'attempts',
+      'last_http_status',
+      'last_error',
+      'last_response',
+      'next_attempt_at',
+      'create_time',
+      'delivered_at',
     ]);
     const failed = await request(api.app).get(`/1/webhooks/${webhook_id}/deliveries?states=failed`).expect(200);
     expect(failed.body.deliveries).toEqual([

@@ -53,7 +53,9 @@ export function composeWorker(config: Config, logger: Logger) {
         db,
       )
     : undefined;
-  const webhooks = runsJobs ? startWebhooks({ config, logger, db, metrics }, webhookDeliveries, webhooksQueue) : undefined;
+  const webhooks = runsJobs
+    ? startWebhooks({ config, logger, db, metrics }, webhookDeliveries, webhooksQueue)
+    : undefined;
   const redisWatch = watchRedis(redis);
   const gauges = startGauges({
     metrics,

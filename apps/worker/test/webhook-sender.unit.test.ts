@@ -46,7 +46,7 @@ const message = (secrets: string[]) => ({
   secrets,
 });
 
-it("signs so that the standardwebhooks verifier accepts it, with each secret of a rotation", async () => {
+it('signs so that the standardwebhooks verifier accepts it, with each secret of a rotation', async () => {
   const ok = await receiver((_req, res) => res.end('thanks'));
   try {
     const [current, previous] = [newWebhookSecret(), newWebhookSecret()];
@@ -58,7 +58,8 @@ it("signs so that the standardwebhooks verifier accepts it, with each secret of 
     expect(headers['content-type']).toBe('application/json');
     expect(String(headers['webhook-signature']).split(' ')).toHaveLength(2);
     const signed = headers as Record<string, string>;
-    for (const secret of [current, previous]) expect(new Webhook(secret).verify(body, signed)).toEqual(JSON.parse(body));
+    for (const secret of [current, previous])
+      expect(new Webhook(secret).verify(body, signed)).toEqual(JSON.parse(body));
     expect(() => new Webhook(newWebhookSecret()).verify(body, signed)).toThrow();
   } finally {
     await ok.close();

@@ -149,7 +149,11 @@ it('gives up once the retry window has passed, and sends a failed delivery again
   await api.deps.db.pool.query('UPDATE webhook_deliveries SET give_up_at = now() WHERE webhook_id = $1', [webhook_id]);
   await eventually(async () => (await deliveries(webhook_id))[0]?.state === 'failed', 15_000, 'failed');
   const [failed] = (await request(api.app).get(`/1/webhooks/${webhook_id}/deliveries`)).body.deliveries;
-  expect(failed).toMatchObject({ last_http_status: 503, last_error: 'HTTP 503', last_response: 'down for maintenance' });
+  expect(failed).toMatchObject({
+    last_http_status: 503,
+    last_error: 'HTTP 503',
+    last_response: 'down for maintenance',
+  });
   expect(failed.next_attempt_at).toBeNull();
 
   up = true;

@@ -84,7 +84,11 @@ it('delivers every message to a receiver that was down for 30 seconds, once it i
         )
       ).rows,
     );
-  await eventually(async () => (await states()) === JSON.stringify([{ state: 'delivered', n: 11 }]), 10_000, 'all delivered');
+  await eventually(
+    async () => (await states()) === JSON.stringify([{ state: 'delivered', n: 11 }]),
+    10_000,
+    'all delivered',
+  );
   process.stdout.write(
     `receiver down ${DOWN_MS / 1000} s: ${expected.length} messages, ${messages.length - expected.length} duplicates, ` +
       `the last one ${Math.max(...messages.map((m) => m.at)) - backAt} ms after it was back\n`,

@@ -51,7 +51,10 @@ const readableFile = z.string().refine((path) => {
 const cidrList = z
   .string()
   .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((r) => r.trim())))
-  .refine((ranges) => ranges.every((r) => parseCidr(r) !== undefined), 'expected CIDR ranges (a.b.c.d/n, x::y/n) or none');
+  .refine(
+    (ranges) => ranges.every((r) => parseCidr(r) !== undefined),
+    'expected CIDR ranges (a.b.c.d/n, x::y/n) or none',
+  );
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

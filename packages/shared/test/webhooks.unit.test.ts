@@ -58,7 +58,16 @@ describe('the deny list', () => {
   const denied = deniedNetworks(DEFAULT_DENIED_NETWORKS);
 
   it('denies loopback, link-local (cloud metadata) and unspecified addresses, IPv4-mapped ones too', () => {
-    for (const address of ['127.0.0.1', '127.8.9.10', '::1', '169.254.169.254', 'fe80::1', '0.0.0.0', '::', '::ffff:127.0.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '127.8.9.10',
+      '::1',
+      '169.254.169.254',
+      'fe80::1',
+      '0.0.0.0',
+      '::',
+      '::ffff:127.0.0.1',
+    ]) {
       expect({ address, denied: denied.denies(address) }).toEqual({ address, denied: true });
     }
   });

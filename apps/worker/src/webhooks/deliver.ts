@@ -77,8 +77,7 @@ async function attempt(ctx: DeliverContext, job: WebhookWakeup): Promise<{ resul
     await deliveries.disable(claimed.webhook_id);
     ctx.logger.warn({ webhook_id: claimed.webhook_id }, 'webhook disabled: its receiver answered 410 Gone');
   }
-  const delay =
-    retryAfterSeconds(sent.retryAfter, ctx.schedule) ?? retryDelaySeconds(claimed.attempts, ctx.schedule);
+  const delay = retryAfterSeconds(sent.retryAfter, ctx.schedule) ?? retryDelaySeconds(claimed.attempts, ctx.schedule);
   const error = sent.error ?? (sent.httpStatus !== null ? `HTTP ${sent.httpStatus}` : 'no answer');
   const state = await deliveries.recordFailed(
     claimed.delivery_id,
@@ -89,7 +88,9 @@ async function attempt(ctx: DeliverContext, job: WebhookWakeup): Promise<{ resul
   );
   if (state === 'pending') {
     metrics.webhookDeliveries.inc({ result: 'retry' });
-    await ctx.wake([{ delivery_id: claimed.delivery_id, webhook_id: claimed.webhook_id, wake: claimed.wake, delayMs: delay * 1000 }]);
+    await ctx.wake([
+      { delivery_id: claimed.delivery_id, webhook_id: claimed.webhook_id, wake: claimed.wake, delayMs: delay * 1000 },
+    ]);
   } else if (state === 'failed') {
     metrics.webhookDeliveries.inc({ result: 'failed' });
     metrics.webhookAttempts.observe(claimed.attempts);

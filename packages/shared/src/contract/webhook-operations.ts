@@ -57,7 +57,7 @@ export const WEBHOOK_OPERATIONS: Operation[] = [
     summary: 'create webhook',
     tag: 'webhooks',
     description:
-      "Every stream log row of the account whose status is listed is POSTed to url, signed as Standard Webhooks " +
+      'Every stream log row of the account whose status is listed is POSTed to url, signed as Standard Webhooks ' +
       'specifies, from the next row logged on. The secret is shown only here and on rotation. A url whose host is ' +
       'or resolves to an address in WEBHOOK_DENY_NETWORKS (loopback, link-local, unspecified by default) is 400 39013.',
     body: createWebhookBody,

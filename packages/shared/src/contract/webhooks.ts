@@ -106,7 +106,8 @@ export const deliveryObject = z.object({
   stream_id: uuid.meta({ description: 'the stream whose status changed' }),
   status: z.enum(STREAM_STATUSES).meta({ description: 'the status logged' }),
   state: z.enum(DELIVERY_STATES).meta({
-    description: 'pending (being tried), delivered (a 2xx answer), failed (retries spent, a 410, or the webhook disabled)',
+    description:
+      'pending (being tried), delivered (a 2xx answer), failed (retries spent, a 410, or the webhook disabled)',
   }),
   attempts: z.int().meta({ description: 'attempts made so far' }),
   last_http_status: z.int().nullable().meta({ description: "the last attempt's HTTP status; null without an answer" }),

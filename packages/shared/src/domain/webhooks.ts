@@ -53,7 +53,11 @@ export interface RetrySchedule {
  * minimum, capped at the maximum, with ±20% jitter so that many messages failed together
  * do not come back together; never below the minimum nor above the maximum.
  */
-export function retryDelaySeconds(attempts: number, schedule: RetrySchedule, random: () => number = Math.random): number {
+export function retryDelaySeconds(
+  attempts: number,
+  schedule: RetrySchedule,
+  random: () => number = Math.random,
+): number {
   const doubled = schedule.minSeconds * 2 ** Math.min(Math.max(attempts - 1, 0), 30);
   const base = Math.min(doubled, schedule.maxSeconds);
   const jittered = base * (0.8 + 0.4 * random());

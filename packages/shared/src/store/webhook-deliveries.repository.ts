@@ -143,7 +143,13 @@ export function createWebhookDeliveriesRepository(db: Database) {
      * A failed attempt: pending again in `retryInSeconds`, or failed for good once that
      * would pass its give_up_at (or `final`: a 410). Returns the new state.
      */
-    async recordFailed(deliveryId: string, wake: number, attempt: AttemptRecord, retryInSeconds: number, final: boolean) {
+    async recordFailed(
+      deliveryId: string,
+      wake: number,
+      attempt: AttemptRecord,
+      retryInSeconds: number,
+      final: boolean,
+    ) {
       const { rows } = await db.pool.query<{ state: 'pending' | 'failed' }>(
         `UPDATE webhook_deliveries
             SET state = CASE WHEN $6 OR now() + make_interval(secs => $5) > give_up_at THEN 'failed' ELSE 'pending' END,
@@ -167,7 +173,9 @@ export function createWebhookDeliveriesRepository(db: Database) {
     },
 
     async anyEnabled(): Promise<boolean> {
-      const { rows } = await db.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM webhooks WHERE enabled) AS any');
+      const { rows } = await db.pool.query<{ any: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM webhooks WHERE enabled) AS any',
+      );
       return rows[0]!.any;
     },
 

@@ -44,7 +44,9 @@ export function toWebhookObject(row: WebhookRow): WebhookObject {
     enabled: row.enabled,
     create_time: row.create_time.toISOString(),
     previous_secret_until:
-      row.previous_secret_until && row.previous_secret_until > new Date() ? row.previous_secret_until.toISOString() : null,
+      row.previous_secret_until && row.previous_secret_until > new Date()
+        ? row.previous_secret_until.toISOString()
+        : null,
   };
 }
 

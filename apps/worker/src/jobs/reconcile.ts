@@ -1,4 +1,4 @@
-import { mirrorSentinelKey, wakeDeliveries } from '@luna-streams/shared';
+import { mirrorSentinelKey, wakeLostDeliveries } from '@luna-streams/shared';
 import { restartOverdue } from './autorestart';
 import type { JobHandler } from './context';
 
@@ -13,8 +13,8 @@ export const WEBHOOK_GRACE_SECONDS = 5;
  * whose timer Redis lost, gives long-running streams a fresh autorestart series, and
  * rebuilds the streams-pending mirror when its sentinel key is gone (Redis was flushed
  * or replaced): the mirror is emptied and every pending stream marked for the API's drain.
- * Webhook deliveries overdue by WEBHOOK_GRACE_SECONDS get their wake-up again (its id
- * names the delivery's wake, so one still in Redis is not added twice).
+ * Webhook deliveries overdue by WEBHOOK_GRACE_SECONDS whose wake-up job is not in Redis
+ * get it again.
  */
 export const reconcile: JobHandler = async (_job, ctx) => {
   const { autorestarts, mirrorMarks, config, redis, pendingQueue, logger } = ctx;
@@ -29,7 +29,7 @@ export const reconcile: JobHandler = async (_job, ctx) => {
     logger.info({ marked: mirrorMarked }, 'streams-pending mirror rebuilt');
   }
   const overdue = await ctx.webhookDeliveries.overdue(WEBHOOK_GRACE_SECONDS, config.SWEEP_BATCH_SIZE);
-  await wakeDeliveries(ctx.webhooksQueue, overdue, logger);
+  const webhooksWoken = await wakeLostDeliveries(ctx.webhooksQueue, redis, overdue, logger);
   if (restarted > 0) logger.warn({ restarted }, 'restarted failures whose autorestart timer was lost');
-  return { restarted, seriesReset, mirrorRebuilt: mirrorMarked !== null, mirrorMarked, webhooksWoken: overdue.length };
+  return { restarted, seriesReset, mirrorRebuilt: mirrorMarked !== null, mirrorMarked, webhooksWoken };
 };

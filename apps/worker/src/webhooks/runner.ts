@@ -64,6 +64,10 @@ export function startWebhooks(
     connection,
     prefix: config.REDIS_PREFIX,
     concurrency: config.WEBHOOK_CONCURRENCY,
+    // A killed worker's active jobs hold their wake-up ids until BullMQ finds them
+    // stalled; short locks (renewed while an attempt runs) bring them back within seconds.
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
   });
   worker.on('error', (error) => logger.warn({ err: error }, 'webhooks worker error'));
   worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id }, 'webhook delivery job failed'));

@@ -46,3 +46,22 @@ export async function wakeDeliveries(queue: Queue, wakeups: WebhookWakeup[], log
     return false;
   }
 }
+
+/**
+ * Reconcile's half: adds only the wake-ups whose job is not in Redis (one pipelined
+ * EXISTS), so a backlog of jobs waiting their turn costs one round trip, not an add each.
+ */
+export async function wakeLostDeliveries(
+  queue: Queue,
+  redis: RedisConnection,
+  wakeups: WebhookWakeup[],
+  logger: Logger,
+): Promise<number> {
+  if (wakeups.length === 0) return 0;
+  const pipeline = redis.pipeline();
+  for (const w of wakeups) pipeline.exists(queue.toKey(deliveryJobId(w.delivery_id, w.wake)));
+  const answers = (await pipeline.exec()) ?? [];
+  const lost = wakeups.filter((_w, i) => answers[i]?.[1] === 0);
+  await wakeDeliveries(queue, lost, logger);
+  return lost.length;
+}

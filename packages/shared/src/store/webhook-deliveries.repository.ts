@@ -103,7 +103,12 @@ export function createWebhookDeliveriesRepository(db: Database) {
     },
 
     async claim(deliveryId: string, wake: number, leaseSeconds: number): Promise<ClaimedDelivery | null> {
-      const { rows } = await db.pool.query<ClaimRow>(CLAIM_SQL, [deliveryId, wake, leaseSeconds]);
+      // Named (prepared once per connection): claim and record run for every message.
+      const { rows } = await db.pool.query<ClaimRow>({
+        name: 'luna_webhook_claim',
+        text: CLAIM_SQL,
+        values: [deliveryId, wake, leaseSeconds],
+      });
       const row = rows[0];
       if (!row) return null;
       return {
@@ -130,12 +135,13 @@ export function createWebhookDeliveriesRepository(db: Database) {
     },
 
     async recordDelivered(deliveryId: string, wake: number, attempt: AttemptRecord): Promise<boolean> {
-      const { rowCount } = await db.pool.query(
-        `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), next_attempt_at = NULL,
-                last_http_status = $3, last_error = NULL, last_response = $4
-          WHERE delivery_id = $1 AND wake = $2 AND state = 'pending'`,
-        [deliveryId, wake, attempt.httpStatus, attempt.response],
-      );
+      const { rowCount } = await db.pool.query({
+        name: 'luna_webhook_delivered',
+        text: `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), next_attempt_at = NULL,
+                      last_http_status = $3, last_error = NULL, last_response = $4
+                WHERE delivery_id = $1 AND wake = $2 AND state = 'pending'`,
+        values: [deliveryId, wake, attempt.httpStatus, attempt.response],
+      });
       return rowCount === 1;
     },
 

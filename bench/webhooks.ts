@@ -14,7 +14,7 @@ import { freshDatabase, limitFigure, peakRssMb, report, seedStreams, startServic
 
 const WEBHOOKS = 200;
 const ANSWER_MS = 50;
-const CHANGES_PER_SECOND = Number(process.env.BENCH_WEBHOOK_RATE ?? 4);
+const CHANGES_PER_SECOND = Number(process.env.BENCH_WEBHOOK_RATE ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BURST = Number(process.env.BENCH_WEBHOOK_BURST ?? 50);
 const ENV = { WEBHOOK_DENY_NETWORKS: 'none' };

@@ -96,6 +96,10 @@ it("delivers every matching row of the account once, signed, with the log row as
   expect(messages.every((m) => byDelivery.has(m.headers['webhook-id']!))).toBe(true);
   const delivered = await worker.deps.metrics.webhookDeliveries.get();
   expect(delivered.values.find((v) => v.labels.result === 'delivered')?.value).toBeGreaterThanOrEqual(6);
+  const count = async (histogram: typeof worker.deps.metrics.webhookDelay) =>
+    (await histogram.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+  expect(await count(worker.deps.metrics.webhookDelay)).toBeGreaterThanOrEqual(6);
+  expect(await count(worker.deps.metrics.webhookAttempts)).toBeGreaterThanOrEqual(6);
 });
 
 it('retries a failing receiver with the same webhook-id until it answers 2xx', async () => {

@@ -61,5 +61,7 @@ CREATE TABLE "webhook_deliveries" (
 );
 
 CREATE UNIQUE INDEX "webhook_deliveries_webhook_id_seq_key" ON "webhook_deliveries"("webhook_id", "seq");
+-- Settled deliveries go with the log rows under STREAM_LOG_RETENTION_DAYS, by age.
+CREATE INDEX "webhook_deliveries_create_time_idx" ON "webhook_deliveries"("create_time");
 -- Pending deliveries by due time, for reconcile's rebuild of lost wake-ups.
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries"("next_attempt_at") WHERE "state" = 'pending';

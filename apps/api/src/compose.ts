@@ -38,8 +38,8 @@ export function composeApi(config: Config, logger: Logger) {
   const metrics = createMetrics('api');
   const eventFeed = createStreamLogFeed(db);
   const events = new FeedHub({
-    databaseUrl: config.DATABASE_URL,
     feed: eventFeed,
+    pollIntervalMs: config.EVENTS_POLL_INTERVAL_MS,
     metrics,
     logger,
     pingIntervalMs: config.EVENTS_PING_INTERVAL * 1000,
@@ -49,7 +49,7 @@ export function composeApi(config: Config, logger: Logger) {
   // Steps run after the HTTP server has closed, in this order.
   const shutdown = new Shutdown(logger);
   // Event streams never finish on their own: they end as soon as the server stops accepting.
-  shutdown.onClosing(() => void events.stop());
+  shutdown.onClosing(() => events.stop());
   shutdown.add('mirror drain', () => {
     redisWatch.stop();
     return mirror.stop();

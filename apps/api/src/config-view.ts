@@ -37,6 +37,7 @@ export function configView(config: Config): Record<string, unknown> {
       retry_max_s: config.WEBHOOK_RETRY_MAX,
       retry_for_s: config.WEBHOOK_RETRY_FOR,
       timeout_ms: config.WEBHOOK_TIMEOUT_MS,
+      poll_interval_ms: config.WEBHOOK_POLL_INTERVAL_MS,
       concurrency: config.WEBHOOK_CONCURRENCY,
       max_in_flight: config.WEBHOOK_MAX_IN_FLIGHT,
       deny_networks: config.WEBHOOK_DENY_NETWORKS.length > 0 ? config.WEBHOOK_DENY_NETWORKS.join(',') : 'none',

@@ -104,6 +104,7 @@ const settingsSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intSetting(1000, 600_000).default(5_000),
   EVENTS_MAX_CLIENTS: intSetting(0, 1_000_000).default(1000),
   EVENTS_PING_INTERVAL: intSetting(1, 3600).default(15),
+  EVENTS_POLL_INTERVAL_MS: intSetting(10, 10_000).default(100),
   EVENTS_CLIENT_BUFFER: intSetting(1024, 1_073_741_824).default(1_048_576),
   // Webhooks (docs/dev/webhooks.md): retries from WEBHOOK_RETRY_MIN doubling up to
   // WEBHOOK_RETRY_MAX seconds, for WEBHOOK_RETRY_FOR seconds after the row was logged.
@@ -111,6 +112,7 @@ const settingsSchema = z.object({
   WEBHOOK_RETRY_MAX: intSetting(1, 86_400).default(3600),
   WEBHOOK_RETRY_FOR: intSetting(1, 2_592_000).default(86_400),
   WEBHOOK_TIMEOUT_MS: intSetting(100, 120_000).default(10_000),
+  WEBHOOK_POLL_INTERVAL_MS: intSetting(10, 10_000).default(250),
   WEBHOOK_CONCURRENCY: intSetting(1, 10_000).default(64),
   WEBHOOK_MAX_IN_FLIGHT: intSetting(1, 1000).default(8),
   WEBHOOK_DENY_NETWORKS: cidrList.default([...DEFAULT_DENIED_NETWORKS]),

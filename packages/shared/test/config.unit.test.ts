@@ -27,6 +27,7 @@ describe('parseConfig', () => {
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 5000,
       EVENTS_MAX_CLIENTS: 1000,
       EVENTS_PING_INTERVAL: 15,
+      EVENTS_POLL_INTERVAL_MS: 100,
       EVENTS_CLIENT_BUFFER: 1048576,
       REDIS_TLS: false,
       redis: { mode: 'single', url: required.REDIS_URL },

@@ -1,22 +1,22 @@
-import pg from 'pg';
 import { FeedHorizon, type FeedRow, type Logger, type Metrics, type StreamLogFeed } from '@luna-streams/shared';
 import { statusEventText, type FeedClient } from './feed-client';
 
-// One per API process: it reads the stream log once per wake-up for all its clients.
-// PostgreSQL is the source: NOTIFY (a trigger on stream_logs) only wakes the reader, and
-// a poll every SAFETY_POLL_MS covers a lost notification or a dropped LISTEN connection.
+// One per API process: it reads the stream log once per pass for all its clients.
+// PostgreSQL is the source, read by a poll every EVENTS_POLL_INTERVAL_MS while a client is
+// connected. Not NOTIFY: a transaction that notifies holds a lock across the whole server
+// from its commit until its WAL is flushed, so every take, create and feedback batch that
+// logs would commit one at a time (docs/dev/events.md).
 
 // Rows are written a page at a time, and between pages the sockets get to take them:
 // a client still holding more than its buffer when the next page starts is too slow.
 const PAGE = 50;
-const SAFETY_POLL_MS = 2000;
 /** While rows wait for older transactions to end, look again this soon. */
 const HORIZON_RETRY_MS = 20;
-const RELISTEN_MS = 1000;
 
 export interface FeedHubOptions {
-  databaseUrl: string;
   feed: StreamLogFeed;
+  /** How often the log is read while a client is connected (EVENTS_POLL_INTERVAL_MS). */
+  pollIntervalMs: number;
   metrics: Metrics;
   logger: Logger;
   pingIntervalMs: number;
@@ -34,7 +34,6 @@ export class FeedHub {
   private running = false;
   private again = false;
   private stopped = false;
-  private listener: pg.Client | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private retry: NodeJS.Timeout | undefined;
   private started = 0;
@@ -46,8 +45,7 @@ export class FeedHub {
   }
 
   start(): void {
-    void this.listen();
-    this.timers.push(setInterval(() => this.wake(), SAFETY_POLL_MS));
+    this.timers.push(setInterval(() => this.wake(), this.options.pollIntervalMs));
     this.timers.push(setInterval(() => this.ping(), this.options.pingIntervalMs));
     this.wake();
   }
@@ -75,8 +73,8 @@ export class FeedHub {
   /** Schedules a pass; passes never overlap, and wake-ups during one cause one more. */
   wake(): void {
     if (this.stopped) return;
-    // With no client and none about to connect there is nothing to deliver: the log and
-    // the horizon are not read on every commit (take and feedback commit all the time).
+    // With no client and none about to connect there is nothing to deliver: an idle
+    // process does not read the log or the horizon.
     if (this.clients.size === 0 && this.waiters.length === 0 && this.dispatched !== undefined) return;
     if (this.running) {
       this.again = true;
@@ -109,15 +107,12 @@ export class FeedHub {
   }
 
   /** Ends every feed (shutdown): clients reconnect, to another copy behind the balancer. */
-  async stop(): Promise<void> {
+  stop(): void {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.retry);
     for (const client of [...this.clients]) client.end('shutdown');
     this.releaseWaiters(Infinity);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
   }
 
   private async pass(): Promise<void> {
@@ -162,32 +157,5 @@ export class FeedHub {
 
   private ping(): void {
     for (const client of this.clients) client.ping();
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, keepAlive: true });
-    const retry = () => {
-      if (this.listener !== client) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), RELISTEN_MS).unref();
-    };
-    this.listener = client;
-    client.on('error', (error) => {
-      this.options.logger.warn({ message: error.message }, 'event feed LISTEN connection failed');
-      retry();
-    });
-    client.on('end', retry);
-    client.on('notification', () => this.wake());
-    try {
-      await client.connect();
-      await client.query('LISTEN stream_logs');
-      // Rows committed while not listening are read now.
-      this.wake();
-    } catch (error) {
-      this.options.logger.warn({ message: (error as Error).message }, 'event feed cannot LISTEN');
-      retry();
-    }
   }
 }

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import {
   FeedHorizon,
   type Logger,
@@ -10,17 +9,18 @@ import {
 // Turns stream log rows into webhook deliveries (docs/dev/webhooks.md). The log is the
 // outbox: each webhook's cursor is moved only up to the event feed's horizon
 // (domain/feed-horizon.ts), below which no row can still appear, so a row whose
-// transaction commits after a higher seq's is never skipped. NOTIFY stream_logs (the
-// feed's trigger) wakes the loop; a poll covers a lost notification.
+// transaction commits after a higher seq's is never skipped. The loop polls every
+// WEBHOOK_POLL_INTERVAL_MS: not NOTIFY, whose server-wide commit lock would make every
+// logging transaction commit one at a time (docs/dev/events.md).
 
-const POLL_MS = 1000;
+/** How often an idle worker looks whether any webhook is enabled at all. */
+const ENABLED_CHECK_MS = 1000;
 const HORIZON_RETRY_MS = 20;
-const RELISTEN_MS = 1000;
 /** Seqs per webhook per statement, so one far-behind webhook is caught up in bounded steps. */
 const SPAN = 5000;
 
 export interface OutboxOptions {
-  databaseUrl: string;
+  pollIntervalMs: number;
   feed: StreamLogFeed;
   deliveries: WebhookDeliveriesRepository;
   retryForSeconds: number;
@@ -38,16 +38,14 @@ export class WebhookOutbox {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
-  private listener: pg.Client | undefined;
   private current: Promise<void> = Promise.resolve();
-  /** Whether any webhook is enabled, read at most once per POLL_MS: with none, commits cost nothing. */
+  /** Whether any webhook is enabled, read at most once per ENABLED_CHECK_MS: with none, a poll costs nothing. */
   private enabled = { any: false, readAt: 0 };
 
   constructor(private readonly options: OutboxOptions) {}
 
   start(): void {
-    void this.listen();
-    this.timer = setInterval(() => this.wake(), POLL_MS);
+    this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs);
     this.wake();
   }
 
@@ -80,14 +78,11 @@ export class WebhookOutbox {
     clearInterval(this.timer);
     clearTimeout(this.retry);
     await this.current;
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
   }
 
   private async pass(): Promise<void> {
     const { feed, deliveries, retryForSeconds, wake } = this.options;
-    if (Date.now() - this.enabled.readAt >= POLL_MS) {
+    if (Date.now() - this.enabled.readAt >= ENABLED_CHECK_MS) {
       this.enabled = { any: await deliveries.anyEnabled(), readAt: Date.now() };
     }
     if (!this.enabled.any) return;
@@ -101,32 +96,6 @@ export class WebhookOutbox {
       const { behind, added } = await deliveries.fanOut(final, SPAN, retryForSeconds);
       await wake(added);
       if (behind === 0 || this.stopped) return;
-    }
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, keepAlive: true });
-    const retry = () => {
-      if (this.listener !== client) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      if (!this.stopped) setTimeout(() => void this.listen(), RELISTEN_MS).unref();
-    };
-    this.listener = client;
-    client.on('error', (error) => {
-      this.options.logger.warn({ message: error.message }, 'webhook outbox LISTEN connection failed');
-      retry();
-    });
-    client.on('end', retry);
-    client.on('notification', () => this.wake());
-    try {
-      await client.connect();
-      await client.query('LISTEN stream_logs');
-      this.wake();
-    } catch (error) {
-      this.options.logger.warn({ message: (error as Error).message }, 'webhook outbox cannot LISTEN');
-      retry();
     }
   }
 }

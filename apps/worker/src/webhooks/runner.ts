@@ -36,7 +36,7 @@ export function startWebhooks(
   const { config, logger, db, metrics } = deps;
   const wake = (wakeups: WebhookWakeup[]) => wakeDeliveries(queue, wakeups, logger);
   const outbox = new WebhookOutbox({
-    databaseUrl: config.DATABASE_URL,
+    pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
     feed: createStreamLogFeed(db),
     deliveries,
     retryForSeconds: config.WEBHOOK_RETRY_FOR,

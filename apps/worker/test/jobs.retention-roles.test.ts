@@ -36,6 +36,13 @@ describe('log retention', () => {
         15_000,
         'old rows deleted',
       );
+      // The logs go first, the deliveries next: wait for the run to be recorded as finished.
+      await eventually(
+        async () =>
+          (await api.deps.db.prisma.jobRun.findUnique({ where: { job: 'log-retention' } }))?.last_finished_at != null,
+        15_000,
+        'retention run finished',
+      );
       const run = await api.deps.db.prisma.jobRun.findUniqueOrThrow({ where: { job: 'log-retention' } });
       expect(run.last_result).toEqual({ deleted: 25, deliveries_deleted: 2 });
       const left = await api.deps.db.prisma.webhookDelivery.findMany({ select: { state: true } });

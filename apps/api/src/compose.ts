@@ -54,9 +54,9 @@ export function composeApi(config: Config, logger: Logger) {
     redisWatch.stop();
     return mirror.stop();
   });
+  // The webhooks queue closes beside the others (it shares their connection).
   shutdown.add('connections', async () => {
-    await webhooksQueue.close();
-    await close();
+    await Promise.all([webhooksQueue.close(), close()]);
   });
 
   const deps: ApiDeps = {

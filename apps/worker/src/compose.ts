@@ -88,9 +88,9 @@ export function composeWorker(config: Config, logger: Logger) {
     },
     500,
   );
+  // The webhooks queue closes beside the others (it shares their connection).
   shutdown.add('connections', async () => {
-    await webhooksQueue.close();
-    await close();
+    await Promise.all([webhooksQueue.close(), close()]);
   });
 
   const deps: WorkerDeps = {

@@ -4,6 +4,7 @@ import {
   createStreamLogFeed,
   deniedNetworks,
   wakeDeliveries,
+  watchRedis,
   WEBHOOKS_QUEUE,
   type Config,
   type Database,
@@ -60,7 +61,13 @@ export function startWebhooks(
     logger,
   };
   const connection = createRedis(config.redis, { role: 'worker', logger });
-  const worker = new Worker(WEBHOOKS_QUEUE, (job) => deliver(context, job.data as WebhookWakeup), {
+  const inFlight = new Set<Promise<object>>();
+  const run = (data: WebhookWakeup) => {
+    const attempt = deliver(context, data);
+    inFlight.add(attempt);
+    return attempt.finally(() => inFlight.delete(attempt));
+  };
+  const worker = new Worker(WEBHOOKS_QUEUE, (job) => run(job.data as WebhookWakeup), {
     connection,
     prefix: config.REDIS_PREFIX,
     concurrency: config.WEBHOOK_CONCURRENCY,
@@ -70,6 +77,8 @@ export function startWebhooks(
     stalledInterval: 5_000,
   });
   worker.on('error', (error) => logger.warn({ err: error }, 'webhooks worker error'));
+  // Whether Redis answers (a frozen one keeps its socket open), for the shutdown.
+  const watch = watchRedis(connection);
   worker.on('failed', (job, error) => logger.warn({ err: error, job_id: job?.id }, 'webhook delivery job failed'));
   outbox.start();
 
@@ -78,15 +87,21 @@ export function startWebhooks(
     async stop() {
       await outbox.stop();
       // Attempts in flight are leased in PostgreSQL: one left behind is tried again once its lease ends.
+      // worker.close() waits for Redis; while Redis is away only the attempts themselves are waited for.
+      const reachable = watch.state().up;
+      watch.stop();
+      const closing = reachable
+        ? worker.close()
+        : Promise.allSettled([...inFlight]).then(() => void worker.close().catch(() => undefined));
       let late: NodeJS.Timeout | undefined;
       const closed = await Promise.race([
-        worker.close().then(() => true),
+        closing.then(() => true),
         new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), WEBHOOKS_STOP_MS))),
       ]);
       clearTimeout(late);
       if (!closed) logger.warn({ deadline_ms: WEBHOOKS_STOP_MS }, 'webhook attempts did not finish in time');
       sender.close();
-      if (closed) await closeRedis(connection).catch(() => connection.disconnect());
+      if (closed && reachable) await closeRedis(connection).catch(() => connection.disconnect());
       else connection.disconnect();
     },
   };

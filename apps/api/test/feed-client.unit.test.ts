@@ -1,5 +1,6 @@
 import type { FeedRow } from '@luna-streams/shared';
-import { matchesFilter, statusEventText } from '../src/events/feed-client';
+import type { Response } from 'express';
+import { FeedClient, matchesFilter, statusEventText } from '../src/events/feed-client';
 
 const row: FeedRow = {
   seq: 7,
@@ -34,4 +35,20 @@ test.each([
   [{ group_name: 'gate' }, false],
 ])('filter %j matches: %s', (filter, expected) => {
   expect(matchesFilter(filter, row)).toBe(expected);
+});
+
+test('the rows of one batch leave as one write, only those the filter matches', () => {
+  const writes: string[] = [];
+  const res = { on: () => res, write: (text: string) => writes.push(text), writableLength: 0 };
+  const client = new FeedClient(res as unknown as Response, { statuses: ['failure'] }, 0, 1024, () => undefined);
+  const rows = [row, { ...row, seq: 8, status: 'done' as const }, { ...row, seq: 9 }];
+  client.batch();
+  for (const r of rows) client.deliver(r, statusEventText(r));
+  expect(writes).toEqual([]);
+  client.flush();
+  expect(writes).toEqual([statusEventText(rows[0]!) + statusEventText(rows[2]!)]);
+  expect(client.last).toBe(9);
+  // Outside a batch each row is its own write.
+  client.deliver({ ...row, seq: 10 }, 'ten');
+  expect(writes).toHaveLength(2);
 });

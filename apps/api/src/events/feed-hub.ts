@@ -144,15 +144,18 @@ export class FeedHub {
   private dispatch(rows: FeedRow[]): void {
     const { metrics } = this.options;
     for (const client of this.clients) client.checkBacklog();
+    const receivers = [...this.clients];
+    for (const client of receivers) client.batch();
     for (const row of rows) {
       const text = statusEventText(row);
       let sent = 0;
-      for (const client of this.clients) if (client.deliver(row, text)) sent += 1;
+      for (const client of receivers) if (client.deliver(row, text)) sent += 1;
       if (sent > 0) {
         metrics.eventsSent.inc(sent);
         metrics.eventsDelay.observe((Date.now() - Date.parse(row.log_time)) / 1000);
       }
     }
+    for (const client of receivers) client.flush();
   }
 
   private ping(): void {

@@ -54,6 +54,11 @@ describe('GET /1/config', () => {
       expect(res.body.LUNA_STREAMS_DB.database_url).toContain('luna:***@');
       expect(res.body.STREAM_STATUS_OBSOLETING_PERIOD).toBe(20);
       expect(res.body.MAX_IN_PROGRESS_STREAMS).toBeNull();
+      expect(res.body.LUNA_STREAMS_WEBHOOKS).toMatchObject({
+        retry_min_s: 5,
+        retry_for_s: 86_400,
+        deny_networks: '127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8,::/128',
+      });
 
       const plain = await request(app).get('/1/config').set('Accept', 'text/plain').expect(200);
       expect(plain.headers['content-type']).toMatch(/^text\/plain/);

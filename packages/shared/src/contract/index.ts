@@ -12,3 +12,4 @@ export * from './service';
 export * from './streams';
 export * from './validation';
 export * from './events';
+export * from './webhooks';

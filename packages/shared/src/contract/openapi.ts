@@ -8,6 +8,7 @@ import { API_VERSION, healthFailure } from './service';
 import { statusEvent } from './events';
 import { groupObject } from './groups';
 import { streamInput, streamObject } from './streams';
+import { deliveryObject, webhookMessage, webhookObject } from './webhooks';
 
 // Builds the OpenAPI 3.1 document from the operations table and the zod schemas
 // (JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
@@ -20,6 +21,9 @@ const COMPONENTS: [z.ZodType, string, 'input' | 'output'][] = [
   [streamInput, 'StreamInput', 'input'],
   [groupObject, 'Group', 'output'],
   [statusEvent, 'StatusEvent', 'output'],
+  [webhookObject, 'Webhook', 'output'],
+  [deliveryObject, 'WebhookDelivery', 'output'],
+  [webhookMessage, 'WebhookMessage', 'output'],
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output', top?: z.ZodType): Json {
@@ -126,7 +130,14 @@ function operationObject(op: Operation): Json {
     description: op.success.description,
     headers: { 'Luna-Request-Id': { $ref: '#/components/headers/LunaRequestId' } },
   };
-  if (op.success.schema) success.content = { 'application/json': { schema: jsonSchema(op.success.schema, 'output') } };
+  if (op.success.schema) {
+    success.content = {
+      'application/json': {
+        schema: jsonSchema(op.success.schema, 'output'),
+        ...(op.examples?.response !== undefined ? { example: op.examples.response } : {}),
+      },
+    };
+  }
   if (op.success.contentType === 'text/event-stream') {
     // OpenAPI 3.1 cannot type the events of a stream: the text is a string, the data of
     // its status events the StatusEvent schema.
@@ -161,14 +172,52 @@ function operationObject(op: Operation): Json {
       { $ref: '#/components/parameters/LunaRequestId' },
     ],
     ...(op.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: jsonSchema(op.body, 'input'),
+                ...(op.examples?.request !== undefined ? { example: op.examples.request } : {}),
+              },
+            },
+          },
+        }
       : {}),
     responses,
     ...(op.alsoOnWorker
       ? { description: 'Also served by the worker (WORKER_PORT), where agents at scale should post.' }
-      : {}),
+      : op.description
+        ? { description: op.description }
+        : {}),
   };
 }
+
+/** What the service POSTs to a webhook's url (OpenAPI 3.1 `webhooks`). */
+const WEBHOOK_MESSAGES: Json = {
+  'stream.status': {
+    post: {
+      operationId: 'streamStatusMessage',
+      summary: 'a stream log row, POSTed to a webhook',
+      description:
+        'Signed as Standard Webhooks specifies: webhook-id (the delivery id, the same on every attempt), ' +
+        'webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256>; two, space-separated, for 24 hours after a ' +
+        'rotation). A 2xx answer delivers it, 410 disables the webhook, anything else is retried.',
+      tags: ['webhooks'],
+      parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+        name,
+        in: 'header',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookMessage' } } },
+      },
+      responses: { '200': { description: 'any 2xx: delivered' }, '410': { description: 'disable the webhook' } },
+    },
+  },
+};
 
 let built: Json | undefined;
 
@@ -193,8 +242,9 @@ function build(): Json {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://127.0.0.1:5160', description: 'API (the worker serves feedback on 5161)' }],
-    tags: ['streams', 'queue', 'logs', 'groups', 'service', 'docs'].map((name) => ({ name })),
+    tags: ['streams', 'queue', 'logs', 'groups', 'webhooks', 'service', 'docs'].map((name) => ({ name })),
     paths,
+    webhooks: WEBHOOK_MESSAGES,
     components: {
       schemas: {
         ...Object.fromEntries(COMPONENTS.map(([schema, name, io]) => [name, jsonSchema(schema, io, schema)])),

@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.json prisma.config.ts ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
+COPY apps/console/package.json apps/console/
 COPY packages/shared/package.json packages/shared/
 # No install scripts: nothing here needs one, and Prisma's would download engines it does not use.
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -25,6 +26,8 @@ COPY --from=build /app/apps/api/package.json apps/api/
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/worker/package.json apps/worker/
 COPY --from=build /app/apps/worker/dist apps/worker/dist
+# The console's static build, served by the API at /console.
+COPY --from=build /app/apps/console/dist apps/console/dist
 COPY prisma prisma
 COPY docs docs
 USER node

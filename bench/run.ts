@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machine, printTable, type Figure } from './support';
 
-const ALL = ['list', 'crud', 'feedback', 'take', 'sweep', 'scale', 'overload', 'events'];
+const ALL = ['list', 'crud', 'feedback', 'take', 'sweep', 'scale', 'overload', 'events', 'console', 'webhooks'];
 // `npm run bench -- take crud` runs only those.
 const chosen = process.argv.slice(2).filter((name) => ALL.includes(name));
 const benches = chosen.length > 0 ? chosen : ALL;

@@ -101,6 +101,7 @@ try {
   log('');
   log(`luna-streams is running`);
   log(`  API              http://127.0.0.1:${port}`);
+  log(`  console          http://127.0.0.1:${port}/console`);
   log(`  API reference    http://127.0.0.1:${port}/docs/spec`);
   log(`  manual           http://127.0.0.1:${port}/docs/dev`);
   log(`  queue dashboard  http://127.0.0.1:${port}/admin/queues`);

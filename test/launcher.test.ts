@@ -64,6 +64,8 @@ it('starts on the embedded defaults, keeps the data across a restart, and stops 
   const first = launch(env);
   await first.ready;
   expect(first.output()).toContain(`API reference    ${api}/docs/spec`);
+  expect(first.output()).toContain(`console          ${api}/console`);
+  expect((await fetch(`${api}/console/streams`)).headers.get('content-type')).toContain('text/html');
   expect(first.output()).toContain(`127.0.0.1:${pgPort}`);
   const created = await request(api)
     .post('/1/streams')

@@ -230,7 +230,11 @@ it('survives broken bodies, content types, encodings and headers', async () => {
 function bodyOperations() {
   return OPERATIONS.filter((op) => op.body !== undefined).map((op) => ({
     op,
-    path: op.path.replace('{stream_id}', id).replace('{group_id}', groupId),
+    path: op.path
+      .replace('{stream_id}', id)
+      .replace('{group_id}', groupId)
+      .replace('{webhook_id}', groupId)
+      .replace('{delivery_id}', id),
     body: arbitraryFor(op.body!),
   }));
 }

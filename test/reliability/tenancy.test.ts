@@ -5,13 +5,15 @@ import { ACCOUNT_A, ACCOUNT_B, startTestApi, streamBody, type TestApi } from '..
 import { FeedReader } from '../support/events';
 
 // Tenancy (spec 1.6, 4.8, 4.14, 4.20): for every endpoint that takes an account_id,
-// another account can neither see nor change account A's stream or group. Each case
+// another account can neither see nor change account A's stream, group or webhook. Each case
 // runs against a snapshot of everything account A owns, taken before and after.
 
 let api: TestApi;
 let stream: string;
 let group: string;
 let streamOfB: string;
+let webhook: string;
+let delivery: string;
 const NAME = 'tenant-a-camera';
 const GROUP = 'entrance';
 
@@ -34,6 +36,18 @@ beforeAll(async () => {
     .post('/1/streams')
     .send(streamBody({ account_id: ACCOUNT_B, name: NAME }));
   streamOfB = own.body.stream_id;
+  const hook = await request(api.app)
+    .post('/1/webhooks')
+    .send({ account_id: ACCOUNT_A, url: 'https://alerts.example.com/a' })
+    .expect(201);
+  webhook = hook.body.webhook_id;
+  // A failed delivery, as the worker leaves one, for the deliveries and retry cases.
+  const { rows } = await api.deps.db.pool.query(
+    `INSERT INTO webhook_deliveries (webhook_id, seq, stream_id, account_id, status, version, log_time, state, give_up_at)
+     VALUES ($1, 1, $2, $3, 'failure', 1, now(), 'failed', now()) RETURNING delivery_id::text`,
+    [webhook, stream, ACCOUNT_A],
+  );
+  delivery = rows[0].delivery_id;
 });
 afterAll(() => api.close());
 
@@ -65,7 +79,9 @@ async function accountA(): Promise<string> {
             (SELECT json_agg(l ORDER BY l.stream_id, l.group_id) FROM stream_groups l
               WHERE l.stream_id IN (SELECT stream_id FROM streams WHERE account_id = $1)
                  OR l.group_id IN (SELECT group_id FROM groups WHERE account_id = $1)) links,
-            (SELECT count(*) FROM stream_logs WHERE account_id = $1) logs`,
+            (SELECT count(*) FROM stream_logs WHERE account_id = $1) logs,
+            (SELECT json_agg(w ORDER BY w.webhook_id) FROM webhooks w WHERE account_id = $1) webhooks,
+            (SELECT json_agg(d ORDER BY d.delivery_id) FROM webhook_deliveries d WHERE account_id = $1) deliveries`,
     [ACCOUNT_A],
   );
   return JSON.stringify(rows[0]);
@@ -235,6 +251,28 @@ const CASES: Case[] = [
         .send(streamBody({ account_id: ACCOUNT_B, name: NAME, group_name: 'only-a' })),
     notFound(39007),
   ],
+  ['getWebhooks', '', () => request(api.app).get(`/1/webhooks?${B}`), empty('webhooks', [])],
+  ['getWebhook', '', () => request(api.app).get(`/1/webhooks/${webhook}?${B}`), notFound(39011)],
+  [
+    'updateWebhook',
+    'url and enabled',
+    () => request(api.app).patch(`/1/webhooks/${webhook}?${B}`).send({ url: 'https://b.example.com', enabled: false }),
+    notFound(39011),
+  ],
+  ['removeWebhook', '', () => request(api.app).delete(`/1/webhooks/${webhook}?${B}`), notFound(39011)],
+  [
+    'rotateWebhookSecret',
+    '',
+    () => request(api.app).post(`/1/webhooks/${webhook}/rotate-secret?${B}`),
+    notFound(39011),
+  ],
+  ['getWebhookDeliveries', '', () => request(api.app).get(`/1/webhooks/${webhook}/deliveries?${B}`), notFound(39011)],
+  [
+    'retryWebhookDelivery',
+    '',
+    () => request(api.app).post(`/1/webhooks/${webhook}/deliveries/${delivery}/retry?${B}`),
+    notFound(39011),
+  ],
   [
     'followStreamsEvents',
     'from the start of the log',
@@ -272,6 +310,7 @@ it("account A still sees and changes its own objects (the matrix's refusals are 
   await request(api.app).get(`/1/streams/${stream}?${A}`).expect(200);
   await request(api.app).patch(`/1/streams/${stream}?${A}`).send({ description: 'mine' }).expect(204);
   await request(api.app).get(`/1/groups/${group}?${A}`).expect(200);
+  await request(api.app).get(`/1/webhooks/${webhook}/deliveries?${A}`).expect(200);
   const res = await request(api.app).get(`/1/streams?${A}&group_name=${GROUP}`).expect(200);
   expect(res.body.streams.map((s: { stream_id: string }) => s.stream_id)).toEqual([stream]);
 });

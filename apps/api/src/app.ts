@@ -11,6 +11,7 @@ import {
 } from '@luna-streams/shared';
 import { queueDashboard } from './admin';
 import type { ApiDeps } from './deps';
+import { consoleRouter } from './routes/console';
 import { docsRouter } from './routes/docs';
 import { eventsRouter } from './routes/events';
 import { groupsRouter } from './routes/groups';
@@ -19,6 +20,7 @@ import { logsRouter } from './routes/logs';
 import { queueRouter } from './routes/queue';
 import { serviceRouter } from './routes/service';
 import { streamsRouter } from './routes/streams';
+import { webhooksRouter } from './routes/webhooks';
 
 /** The API's Express app. It never listens: main.ts does, and tests use supertest. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -30,10 +32,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));
   // Every path under these needs the database; health, docs and metrics never wait for it.
-  app.use(['/1/streams', '/1/groups', '/1/linker'], shedLoad(deps.db.pool));
+  app.use(['/1/streams', '/1/groups', '/1/linker', '/1/webhooks'], shedLoad(deps.db.pool));
   app.use(jsonBody());
   app.use(serviceRouter(deps));
   app.use(docsRouter());
+  app.use(consoleRouter());
   app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN));
   app.use(logsRouter(deps));
   app.use(eventsRouter(deps));
@@ -42,6 +45,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(streamsRouter(deps));
   app.use(groupsRouter(deps));
   app.use(linkerRouter(deps));
+  app.use(webhooksRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -8,6 +8,9 @@ import {
   createStreamLogFeed,
   createStreamLogsRepository,
   createStreamsRepository,
+  createWebhooksQueue,
+  createWebhooksRepository,
+  deniedNetworks,
   scheduleAutorestarts,
   Shutdown,
   startMirrorDrain,
@@ -29,6 +32,8 @@ export function composeApi(config: Config, logger: Logger) {
     logger,
   });
   const redisWatch = watchRedis(redis);
+  const webhooksQueue = createWebhooksQueue(redis, config.REDIS_PREFIX);
+  webhooksQueue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
 
   const metrics = createMetrics('api');
   const eventFeed = createStreamLogFeed(db);
@@ -49,7 +54,10 @@ export function composeApi(config: Config, logger: Logger) {
     redisWatch.stop();
     return mirror.stop();
   });
-  shutdown.add('connections', close);
+  // The webhooks queue closes beside the others (it shares their connection).
+  shutdown.add('connections', async () => {
+    await Promise.all([webhooksQueue.close(), close()]);
+  });
 
   const deps: ApiDeps = {
     config,
@@ -65,11 +73,14 @@ export function composeApi(config: Config, logger: Logger) {
     queue: createQueueRepository(db, { maxInProgress: config.MAX_IN_PROGRESS_STREAMS }),
     feedback: createFeedbackRepository(db),
     groups: createGroupsRepository(db),
+    webhooks: createWebhooksRepository(db),
+    webhooksQueue,
+    deniedNetworks: deniedNetworks(config.WEBHOOK_DENY_NETWORKS),
     scheduleAutorestarts: (restarts) => scheduleAutorestarts(jobsQueue, restarts, logger),
     mirror,
     shutdown,
     metrics,
-    dashboardQueues: [pendingQueue, jobsQueue],
+    dashboardQueues: [pendingQueue, jobsQueue, webhooksQueue],
   };
   return { app: createApp(deps), deps, shutdown, pendingQueue };
 }

@@ -32,6 +32,18 @@ export function configView(config: Config): Record<string, unknown> {
     },
     STREAM_STATUS_OBSOLETING_PERIOD: config.STREAM_STATUS_OBSOLETING_PERIOD,
     STREAM_STATUS_OBSOLETING_INTERVAL: config.STREAM_STATUS_OBSOLETING_INTERVAL,
+    // The console's queue view shows streams in progress against it; null: no cap.
+    MAX_IN_PROGRESS_STREAMS: config.MAX_IN_PROGRESS_STREAMS ?? null,
+    LUNA_STREAMS_WEBHOOKS: {
+      retry_min_s: config.WEBHOOK_RETRY_MIN,
+      retry_max_s: config.WEBHOOK_RETRY_MAX,
+      retry_for_s: config.WEBHOOK_RETRY_FOR,
+      timeout_ms: config.WEBHOOK_TIMEOUT_MS,
+      poll_interval_ms: config.WEBHOOK_POLL_INTERVAL_MS,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      max_in_flight: config.WEBHOOK_MAX_IN_FLIGHT,
+      deny_networks: config.WEBHOOK_DENY_NETWORKS.length > 0 ? config.WEBHOOK_DENY_NETWORKS.join(',') : 'none',
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type {
   Config,
   Database,
+  DeniedNetworks,
   FeedbackRepository,
   GroupsRepository,
   QueueRepository,
@@ -15,6 +16,7 @@ import type {
   StreamLogFeed,
   StreamLogsRepository,
   StreamsRepository,
+  WebhooksRepository,
 } from '@luna-streams/shared';
 import type { Queue } from 'bullmq';
 import type { FeedHub } from './events/feed-hub';
@@ -36,6 +38,11 @@ export interface ApiDeps {
   queue: QueueRepository;
   feedback: FeedbackRepository;
   groups: GroupsRepository;
+  webhooks: WebhooksRepository;
+  /** Wakes the worker for a retried delivery. */
+  webhooksQueue: Queue;
+  /** WEBHOOK_DENY_NETWORKS, checked when a URL is saved. */
+  deniedNetworks: DeniedNetworks;
   scheduleAutorestarts: (restarts: ScheduledAutorestart[]) => Promise<void>;
   mirror: Pick<MirrorDrain, 'drainNow' | 'problem'>;
   shutdown: Shutdown;

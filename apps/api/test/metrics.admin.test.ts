@@ -109,8 +109,9 @@ describe('ADMIN_TOKEN', () => {
       await request(api.app).get(path).set('Authorization', 'Bearer wrong-token-xx').expect(401);
       await request(api.app).get(path).set('Authorization', `Bearer ${token}`).expect(200);
     }
-    // Everything else stays open, as in the original.
+    // Everything else stays open, as in the original; the console too: it only calls the public API.
     await request(api.app).get('/1/streams').expect(200);
+    expect((await request(api.app).get('/console/streams')).status).not.toBe(401);
   });
 
   it('makes the dashboard writable only for whoever presents it', async () => {

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, OPERATION_EXAMPLES } from '@luna-streams/shared';
+import { buildOpenApiDocument } from '@luna-streams/shared';
 import { OpenApiValidator } from '../../../test/support/openapi-validator';
 
 // What other people's tools need from the document, checked over whatever operations it has:
@@ -78,13 +78,11 @@ describe('the OpenAPI document for other tools', () => {
   });
 
   it.each(named)('%s: its examples match their schemas', (_name, { op, at }) => {
-    const examples = OPERATION_EXAMPLES[op.operationId as string] ?? {};
     const body = (op.requestBody as Json | undefined)?.content as Json | undefined;
     if (body) {
       const media = body['application/json'] as Json;
       expect(media.example).toBeDefined();
       expect(validator.validate(`${at}/requestBody/content/application~1json/schema`, media.example)).toBe('');
-      expect(media.example).toEqual(examples.request);
     }
     for (const [index, parameter] of (op.parameters as Json[]).entries()) {
       const resolved = validator.resolve(parameter);

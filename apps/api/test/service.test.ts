@@ -53,6 +53,12 @@ describe('GET /1/config', () => {
       expect(res.body.LUNA_STREAMS_DB).toMatchObject({ db_type: 'postgres', db_user: 'luna', db_password: '***' });
       expect(res.body.LUNA_STREAMS_DB.database_url).toContain('luna:***@');
       expect(res.body.STREAM_STATUS_OBSOLETING_PERIOD).toBe(20);
+      expect(res.body.MAX_IN_PROGRESS_STREAMS).toBeNull();
+      expect(res.body.LUNA_STREAMS_WEBHOOKS).toMatchObject({
+        retry_min_s: 5,
+        retry_for_s: 86_400,
+        deny_networks: '127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8,::/128',
+      });
 
       const plain = await request(app).get('/1/config').set('Accept', 'text/plain').expect(200);
       expect(plain.headers['content-type']).toMatch(/^text\/plain/);
@@ -61,6 +67,16 @@ describe('GET /1/config', () => {
 
       const refused = await request(app).get('/1/config').set('Accept', 'image/png').expect(415);
       expect(refused.body.error_code).toBe(12024);
+    } finally {
+      await shutdown.run('test');
+    }
+  });
+
+  it('lists the cap on streams in progress when one is set (the console shows it)', async () => {
+    const config = testConfig(api.database.url, { MAX_IN_PROGRESS_STREAMS: '5' });
+    const { app, shutdown } = composeApi(config, createLogger({ level: 'silent', name: 'test', pretty: false }));
+    try {
+      expect((await request(app).get('/1/config').expect(200)).body.MAX_IN_PROGRESS_STREAMS).toBe(5);
     } finally {
       await shutdown.run('test');
     }

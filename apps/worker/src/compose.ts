@@ -7,6 +7,8 @@ import {
   createJobRunsRepository,
   createLogRetentionRepository,
   createMirrorMarksRepository,
+  createWebhookDeliveriesRepository,
+  createWebhooksQueue,
   createMetrics,
   scheduleAutorestarts,
   Shutdown,
@@ -17,6 +19,7 @@ import {
 import { createWorkerApp, type WorkerDeps } from './app';
 import { startGauges } from './gauges';
 import { JOBS_STOP_MS, startJobs } from './jobs-runner';
+import { startWebhooks } from './webhooks/runner';
 
 /**
  * Builds the worker: its HTTP face (feedback, health) and, with the `jobs` role, the
@@ -26,7 +29,11 @@ export function composeWorker(config: Config, logger: Logger) {
   const { db, redis, pendingQueue, jobsQueue, close } = connectInfrastructure(config, logger);
   const jobRuns = createJobRunsRepository(db);
   const metrics = createMetrics('worker');
-  const jobs = config.WORKER_ROLES.includes('jobs')
+  const webhookDeliveries = createWebhookDeliveriesRepository(db);
+  const webhooksQueue = createWebhooksQueue(redis, config.REDIS_PREFIX);
+  webhooksQueue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
+  const runsJobs = config.WORKER_ROLES.includes('jobs');
+  const jobs = runsJobs
     ? startJobs(
         {
           config,
@@ -38,11 +45,16 @@ export function composeWorker(config: Config, logger: Logger) {
           mirrorMarks: createMirrorMarksRepository(db),
           redis,
           pendingQueue,
+          webhookDeliveries,
+          webhooksQueue,
           metrics,
         },
         jobsQueue,
         db,
       )
+    : undefined;
+  const webhooks = runsJobs
+    ? startWebhooks({ config, logger, db, metrics }, webhookDeliveries, webhooksQueue)
     : undefined;
   const redisWatch = watchRedis(redis);
   const gauges = startGauges({
@@ -58,7 +70,16 @@ export function composeWorker(config: Config, logger: Logger) {
   const shutdown = new Shutdown(logger);
   // Deadlines: the jobs 6 s, timers 0.5 s, connections 3 s; with the HTTP server's 10 s, a
   // worker exits within 20 s of SIGTERM (docs/dev/operations.md).
-  if (jobs) shutdown.add('jobs', () => jobs.stop(), JOBS_STOP_MS + 1000);
+  // Webhook attempts stop alongside the jobs, within the same deadline.
+  if (jobs) {
+    shutdown.add(
+      'jobs',
+      async () => {
+        await Promise.all([jobs.stop(), webhooks?.stop()]);
+      },
+      JOBS_STOP_MS + 1000,
+    );
+  }
   shutdown.add(
     'timers',
     async () => {
@@ -67,7 +88,10 @@ export function composeWorker(config: Config, logger: Logger) {
     },
     500,
   );
-  shutdown.add('connections', close);
+  // The webhooks queue closes beside the others (it shares their connection).
+  shutdown.add('connections', async () => {
+    await Promise.all([webhooksQueue.close(), close()]);
+  });
 
   const deps: WorkerDeps = {
     config,
@@ -83,5 +107,5 @@ export function composeWorker(config: Config, logger: Logger) {
     metrics,
     refreshGauges: () => gauges.refresh(),
   };
-  return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue, jobs };
+  return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue, jobs, webhooks, webhooksQueue };
 }

@@ -102,6 +102,25 @@ describe('the client against the service', () => {
     await luna.DELETE('/1/streams', { body: { stream_ids: [other.stream_id] } });
     await luna.DELETE('/1/groups/{group_id}', { params: { path: { group_id: group.group_id } } });
 
+    // Webhooks: a receiver address outside WEBHOOK_DENY_NETWORKS (TEST-NET-1, never answered here).
+    const webhook = await luna.POST('/1/webhooks', {
+      body: { account_id: ACCOUNT, url: 'http://192.0.2.10/hook', statuses: ['failure'] },
+    });
+    const hook = { path: { webhook_id: webhook.webhook_id } };
+    expect((await luna.GET('/1/webhooks', { params: { query: { account_id: ACCOUNT } } })).webhooks).toHaveLength(1);
+    await luna.PATCH('/1/webhooks/{webhook_id}', { params: hook, body: { description: 'alerts' } });
+    expect(await luna.GET('/1/webhooks/{webhook_id}', { params: hook })).toMatchObject({ description: 'alerts' });
+    expect((await luna.POST('/1/webhooks/{webhook_id}/rotate-secret', { params: hook })).secret).toMatch(/^whsec_/);
+    expect((await luna.GET('/1/webhooks/{webhook_id}/deliveries', { params: hook })).deliveries).toEqual([]);
+    const delivery_id = randomUUID();
+    const retry = await luna
+      .POST('/1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry', {
+        params: { path: { webhook_id: webhook.webhook_id, delivery_id } },
+      })
+      .catch((e: unknown) => e);
+    expect(retry).toMatchObject({ status: 404 });
+    await luna.DELETE('/1/webhooks/{webhook_id}', { params: hook });
+
     const documented = Object.values(
       openApiValidator().doc.paths as Record<string, Record<string, { operationId?: string }>>,
     )

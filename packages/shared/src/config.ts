@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_DENIED_NETWORKS, parseCidr } from './domain/webhooks';
 import { redisTarget } from './redis-target';
 
 // Settings come from the environment, parsed once at start by each app (docs/dev/conventions.md):
@@ -45,6 +46,15 @@ const readableFile = z.string().refine((path) => {
     return false;
   }
 }, 'expected a readable file');
+
+/** WEBHOOK_DENY_NETWORKS: comma-separated CIDR ranges, or `none`. */
+const cidrList = z
+  .string()
+  .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((r) => r.trim())))
+  .refine(
+    (ranges) => ranges.every((r) => parseCidr(r) !== undefined),
+    'expected CIDR ranges (a.b.c.d/n, x::y/n) or none',
+  );
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -96,6 +106,16 @@ const settingsSchema = z.object({
   EVENTS_PING_INTERVAL: intSetting(1, 3600).default(15),
   EVENTS_POLL_INTERVAL_MS: intSetting(10, 10_000).default(100),
   EVENTS_CLIENT_BUFFER: intSetting(1024, 1_073_741_824).default(1_048_576),
+  // Webhooks (docs/dev/webhooks.md): retries from WEBHOOK_RETRY_MIN doubling up to
+  // WEBHOOK_RETRY_MAX seconds, for WEBHOOK_RETRY_FOR seconds after the row was logged.
+  WEBHOOK_RETRY_MIN: intSetting(1, 86_400).default(5),
+  WEBHOOK_RETRY_MAX: intSetting(1, 86_400).default(3600),
+  WEBHOOK_RETRY_FOR: intSetting(1, 2_592_000).default(86_400),
+  WEBHOOK_TIMEOUT_MS: intSetting(100, 120_000).default(10_000),
+  WEBHOOK_POLL_INTERVAL_MS: intSetting(10, 10_000).default(250),
+  WEBHOOK_CONCURRENCY: intSetting(1, 10_000).default(64),
+  WEBHOOK_MAX_IN_FLIGHT: intSetting(1, 1000).default(8),
+  WEBHOOK_DENY_NETWORKS: cidrList.default([...DEFAULT_DENIED_NETWORKS]),
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
 });
 

@@ -48,3 +48,8 @@ export * from './http/shed-load';
 export * from './infrastructure';
 export * from './domain/feed-horizon';
 export * from './store/stream-log-feed';
+export * from './domain/webhooks';
+export * from './store/webhooks.repository';
+export * from './store/webhook-deliveries.repository';
+export * from './queues/webhooks';
+export * from './http/webhook-target';

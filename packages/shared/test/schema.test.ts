@@ -4,6 +4,7 @@ import { getDMMF } from '@prisma/get-dmmf';
 import pg from 'pg';
 import { STORED_STATUSES } from '../src/contract/primitives';
 import { AUTORESTART_STATUSES } from '../src/contract/streams';
+import { DELIVERY_STATES } from '../src/contract/webhooks';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 
 // The SQL migrations are what the database runs; prisma/schema.prisma describes the same
@@ -56,7 +57,8 @@ describe('prisma/schema.prisma and the migrated database', () => {
         .filter((f) => f.kind !== 'object')
         .map(
           (f) =>
-            `${m.dbName ?? m.name}.${f.dbName ?? f.name} ${columnType(f.type, f.nativeType as [string, string[]] | null)}` +
+            // A list (String[]) is a PostgreSQL array, which information_schema calls ARRAY.
+            `${m.dbName ?? m.name}.${f.dbName ?? f.name} ${f.isList ? 'ARRAY' : columnType(f.type, f.nativeType as [string, string[]] | null)}` +
             (f.isRequired ? ' not null' : ''),
         ),
     );
@@ -115,5 +117,6 @@ describe('prisma/schema.prisma and the migrated database', () => {
     };
     expect(await check('streams_status_check')).toEqual([...STORED_STATUSES].sort());
     expect(await check('streams_autorestart_status_check')).toEqual([...AUTORESTART_STATUSES].sort());
+    expect(await check('webhook_deliveries_state_check')).toEqual([...DELIVERY_STATES].sort());
   });
 });

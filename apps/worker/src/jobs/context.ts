@@ -9,6 +9,7 @@ import type {
   MirrorMarksRepository,
   PendingJobData,
   RedisConnection,
+  WebhookDeliveriesRepository,
 } from '@luna-streams/shared';
 import type { Job, Queue } from 'bullmq';
 
@@ -25,6 +26,9 @@ export interface JobContext {
   /** A connection for plain commands (the mirror sentinel). */
   redis: RedisConnection;
   pendingQueue: Queue<PendingJobData>;
+  /** Reconcile re-adds the wake-ups of webhook deliveries that Redis lost. */
+  webhookDeliveries: WebhookDeliveriesRepository;
+  webhooksQueue: Queue;
   metrics: Metrics;
 }
 

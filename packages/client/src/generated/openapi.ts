@@ -376,8 +376,141 @@ export interface paths {
         patch: operations["linkStreams"];
         trace?: never;
     };
+    "/1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * get webhooks
+         * @description Webhooks, oldest first, paged like groups; secrets are never shown.
+         */
+        get: operations["getWebhooks"];
+        put?: never;
+        /**
+         * create webhook
+         * @description Every stream log row of the account whose status is listed is POSTed to url, signed as Standard Webhooks specifies, from the next row logged on. The secret is shown only here and on rotation. A url whose host is or resolves to an address in WEBHOOK_DENY_NETWORKS (loopback, link-local, unspecified by default) is 400 39013.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * get webhook
+         * @description One webhook, without its secret. With account_id, a webhook of another account is 404 39011.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * remove webhook
+         * @description Removes the webhook and its deliveries; attempts not yet made are not made. With account_id, a webhook of another account is 404 39011.
+         */
+        delete: operations["removeWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * update webhook
+         * @description Changes url, statuses, description or enabled. Disabling stops deliveries: rows logged while disabled are never sent, and re-enabling starts from the present. With account_id, a webhook of another account is 404 39011.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/1/webhooks/{webhook_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * rotate webhook secret
+         * @description A new signing secret. For 24 hours messages carry two signatures, by the new and the previous secret, so a receiver can switch without losing one. With account_id, a webhook of another account is 404 39011.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * get webhook deliveries
+         * @description The webhook's messages, newest first (by the log's seq), with their state, attempts, last answer and next attempt; states filters them. With account_id, a webhook of another account is 404 39011.
+         */
+        get: operations["getWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * retry a failed delivery
+         * @description Sends a failed message again, now, with a fresh series of attempts and a new WEBHOOK_RETRY_FOR window. Only a failed delivery can be retried (409 39014). With account_id, a webhook of another account is 404 39011.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "stream.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a stream log row, POSTed to a webhook
+         * @description Signed as Standard Webhooks specifies: webhook-id (the delivery id, the same on every attempt), webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256>; two, space-separated, for 24 hours after a rotation). A 2xx answer delivers it, 410 disables the webhook, anything else is retried.
+         */
+        post: operations["streamStatusMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description A stream as the service stores it, every setting filled in. */
@@ -1419,6 +1552,80 @@ export interface components {
              * @description when the change was made, by the database clock
              */
             log_time: string;
+        };
+        /** @description A webhook: where an account's stream log rows are POSTed, and which. */
+        Webhook: {
+            /** @description the webhook id */
+            webhook_id: string;
+            /** @description the account whose stream log rows it receives */
+            account_id: string;
+            /** @description where the messages are POSTed */
+            url: string;
+            /** @description the stream statuses whose log rows are sent */
+            statuses: ("pending" | "in_progress" | "done" | "pause" | "restart" | "cancel" | "failure" | "handler_lost" | "not_found")[];
+            /** @description free text for the operator */
+            description: string;
+            /** @description false after PATCH enabled=false or a 410 answer from the receiver */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description when it was created
+             */
+            create_time: string;
+            /** @description after a rotation, until when the previous secret still signs too (24 hours); null otherwise */
+            previous_secret_until: string | null;
+        };
+        /** @description One message of a webhook and how its delivery goes. */
+        WebhookDelivery: {
+            /** @description the message id, sent as the webhook-id header on every attempt */
+            delivery_id: string;
+            /** @description the webhook */
+            webhook_id: string;
+            /** @description the log row's seq: receivers order and deduplicate by it */
+            seq: number;
+            /** @description the stream whose status changed */
+            stream_id: string;
+            /**
+             * @description the status logged
+             * @enum {string}
+             */
+            status: "pending" | "in_progress" | "done" | "pause" | "restart" | "cancel" | "failure" | "handler_lost" | "not_found";
+            /**
+             * @description pending (being tried), delivered (a 2xx answer), failed (retries spent, a 410, or the webhook disabled)
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed";
+            /** @description attempts made so far */
+            attempts: number;
+            /** @description the last attempt's HTTP status; null without an answer */
+            last_http_status: number | null;
+            /** @description why the last attempt failed (timeout, refused address...) */
+            last_error: string | null;
+            /** @description the first 1 KB of the last answer's body */
+            last_response: string | null;
+            /** @description when the next attempt is due; null once settled */
+            next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description when the message was made from the log row
+             */
+            create_time: string;
+            /** @description when a receiver answered 2xx; null until then */
+            delivered_at: string | null;
+        };
+        /** @description What the service POSTs to a webhook: one stream log row. */
+        WebhookMessage: {
+            /**
+             * @description always stream.status
+             * @constant
+             */
+            type: "stream.status";
+            /**
+             * Format: date-time
+             * @description the log row's log_time
+             */
+            timestamp: string;
+            data: components["schemas"]["StatusEvent"];
         };
         /** @description Every error answer: a code, the class of the error, and what exactly went wrong. */
         Error: {
@@ -4441,6 +4648,850 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    getWebhooks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+                /**
+                 * @description The page to return, counted from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description How many items a page holds.
+                 * @example 10
+                 */
+                page_size?: number;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description webhooks, oldest first */
+            200: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhooks": [
+                     *         {
+                     *           "webhook_id": "5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58",
+                     *           "account_id": "0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40",
+                     *           "url": "https://alerts.example.com/luna",
+                     *           "statuses": [
+                     *             "failure",
+                     *             "handler_lost",
+                     *             "done"
+                     *           ],
+                     *           "description": "ticketing",
+                     *           "enabled": true,
+                     *           "create_time": "2026-12-02T09:00:00.000Z",
+                     *           "previous_secret_until": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description one page of webhooks */
+                        webhooks: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            /** @description 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "account_id": "0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40",
+                 *       "url": "https://alerts.example.com/luna",
+                 *       "statuses": [
+                 *         "failure",
+                 *         "handler_lost"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description the account whose stream log rows the webhook receives */
+                    account_id: string;
+                    /**
+                     * Format: uri
+                     * @description where the messages are POSTed: an http or https URL of at most 2048 characters
+                     */
+                    url: string;
+                    /** @description the stream statuses whose log rows are sent (default: every status) */
+                    statuses?: ("pending" | "in_progress" | "done" | "pause" | "restart" | "cancel" | "failure" | "handler_lost" | "not_found")[];
+                    /**
+                     * @description free text for the operator, at most 128 characters
+                     * @default
+                     */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description webhook created, with its signing secret */
+            201: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhook_id": "5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8yZ5tKbGMRI="
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the new webhook id */
+                        webhook_id: string;
+                        /** @description the signing secret, `whsec_` and base64 (Standard Webhooks); shown only on creation and rotation */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description 12002 Bad/incomplete input data; 12022 Bad/incomplete input data; 12023 Bad/incomplete input data; 39013 Bad/incomplete input data; 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 12022 Bad/incomplete input data */
+            413: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path: {
+                /**
+                 * @description The id of the webhook, as create webhook returned it.
+                 * @example 5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58
+                 */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the webhook */
+            200: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhook_id": "5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58",
+                     *       "account_id": "0c4f7a52-1d6e-4b8a-9f3c-2a7e5d9b1c40",
+                     *       "url": "https://alerts.example.com/luna",
+                     *       "statuses": [
+                     *         "failure",
+                     *         "handler_lost",
+                     *         "done"
+                     *       ],
+                     *       "description": "ticketing",
+                     *       "enabled": true,
+                     *       "create_time": "2026-12-02T09:00:00.000Z",
+                     *       "previous_secret_until": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39011 Object not found */
+            404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeWebhook: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path: {
+                /**
+                 * @description The id of the webhook, as create webhook returned it.
+                 * @example 5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58
+                 */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed with its deliveries */
+            204: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39011 Object not found */
+            404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path: {
+                /**
+                 * @description The id of the webhook, as create webhook returned it.
+                 * @example 5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58
+                 */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uri
+                     * @description where the messages are POSTed: an http or https URL of at most 2048 characters
+                     */
+                    url?: string;
+                    /** @description the stream statuses whose log rows are sent (default: every status) */
+                    statuses?: ("pending" | "in_progress" | "done" | "pause" | "restart" | "cancel" | "failure" | "handler_lost" | "not_found")[];
+                    /** @description free text for the operator, at most 128 characters */
+                    description?: string;
+                    /** @description false stops deliveries (rows logged while disabled are never sent); true starts from the present */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description updated */
+            204: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 12002 Bad/incomplete input data; 12022 Bad/incomplete input data; 12023 Bad/incomplete input data; 12012 Bad/incomplete input data; 39013 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39011 Object not found */
+            404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 12022 Bad/incomplete input data */
+            413: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path: {
+                /**
+                 * @description The id of the webhook, as create webhook returned it.
+                 * @example 5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58
+                 */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the new secret */
+            200: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8yZ5tKbGMRI="
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the signing secret, `whsec_` and base64 (Standard Webhooks); shown only on creation and rotation */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39011 Object not found */
+            404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+                /**
+                 * @description Only the deliveries in these states (comma-separated).
+                 * @example [
+                 *       "pending",
+                 *       "failed"
+                 *     ]
+                 */
+                states?: ("pending" | "delivered" | "failed")[];
+                /**
+                 * @description The page to return, counted from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description How many items a page holds.
+                 * @example 10
+                 */
+                page_size?: number;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path: {
+                /**
+                 * @description The id of the webhook, as create webhook returned it.
+                 * @example 5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58
+                 */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of deliveries, newest first */
+            200: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deliveries": [
+                     *         {
+                     *           "delivery_id": "a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60",
+                     *           "webhook_id": "5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58",
+                     *           "seq": 4187,
+                     *           "stream_id": "9e1f2a3b-4c5d-4e6f-8a7b-0c1d2e3f4a5b",
+                     *           "status": "failure",
+                     *           "state": "failed",
+                     *           "attempts": 14,
+                     *           "last_http_status": 503,
+                     *           "last_error": "HTTP 503",
+                     *           "last_response": "upstream unavailable",
+                     *           "next_attempt_at": null,
+                     *           "create_time": "2026-12-01T06:31:12.400Z",
+                     *           "delivered_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description one page of deliveries */
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+            };
+            /** @description 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39011 Object not found */
+            404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this account. An object of another account is treated as if it did not exist.
+                 * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
+                 */
+                account_id?: string;
+            };
+            header?: {
+                /**
+                 * @description An id for this request, "unix seconds,uuid", written to the service log lines of the request and returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.
+                 * @example 1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a
+                 */
+                "Luna-Request-Id"?: components["parameters"]["LunaRequestId"];
+            };
+            path: {
+                /**
+                 * @description The id of the webhook, as create webhook returned it.
+                 * @example 5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58
+                 */
+                webhook_id: string;
+                /**
+                 * @description The id of the delivery, as the deliveries list shows it.
+                 * @example a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60
+                 */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description pending again; the worker sends it at once */
+            202: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 12012 Bad/incomplete input data */
+            400: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39011 Object not found; 39012 Object not found */
+            404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39014 Conflict */
+            409: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 1 Internal server error */
+            500: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 2 Service unavailable; 3 Service overloaded */
+            503: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    /** @description with 3: seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamStatusMessage: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description the delivery id, the same on every attempt of one message
+                 * @example a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60
+                 */
+                "webhook-id": string;
+                /**
+                 * @description unix seconds when this attempt was signed
+                 * @example 1796206849
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description v1,<base64 HMAC-SHA256 of id.timestamp.body>; two, space-separated, after a rotation
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"];
+            };
+        };
+        responses: {
+            /** @description any 2xx: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description disable the webhook */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -28,6 +28,11 @@ export const ERRORS = {
   GROUP_EXISTS: { code: 39006, desc: 'Unique constraint error', http: 409 },
   GROUP_NAME_NOT_FOUND: { code: 39007, desc: 'Object not found', http: 404 },
   GROUP_NOT_FOUND: { code: 39008, desc: 'Object not found', http: 404 },
+  // Not in the original (39009 and 39010 are its preview codes): webhooks.
+  WEBHOOK_NOT_FOUND: { code: 39011, desc: 'Object not found', http: 404 },
+  DELIVERY_NOT_FOUND: { code: 39012, desc: 'Object not found', http: 404 },
+  WEBHOOK_URL_REFUSED: { code: 39013, desc: 'Bad/incomplete input data', http: 400 },
+  DELIVERY_NOT_FAILED: { code: 39014, desc: 'Conflict', http: 409 },
 } as const;
 
 export type ErrorKind = keyof typeof ERRORS;
@@ -102,4 +107,9 @@ export const errors = {
   groupNameNotFound: (name: string) => new LunaError('GROUP_NAME_NOT_FOUND', `Group named '${name}' not found`),
   groupNotFound: (id: string) => new LunaError('GROUP_NOT_FOUND', `Group with id '${id}' not found`),
   groupExists: (name: string) => new LunaError('GROUP_EXISTS', `Group named '${name}' already exists`),
+  webhookNotFound: (id: string) => new LunaError('WEBHOOK_NOT_FOUND', `Webhook with id '${id}' not found`),
+  deliveryNotFound: (id: string) => new LunaError('DELIVERY_NOT_FOUND', `Delivery with id '${id}' not found`),
+  webhookUrlRefused: (reason: string) => new LunaError('WEBHOOK_URL_REFUSED', `Webhook url refused: ${reason}`),
+  deliveryNotFailed: (id: string, state: string) =>
+    new LunaError('DELIVERY_NOT_FAILED', `Delivery with id '${id}' is ${state}; only a failed one can be retried`),
 };

@@ -14,3 +14,4 @@ export * from './service';
 export * from './streams';
 export * from './validation';
 export * from './events';
+export * from './webhooks';

@@ -9,6 +9,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   queue: 'The processing queue of pending streams, from which agents take work, and the feedback agents send back.',
   logs: 'The status log of every stream, as pages or as a live feed of Server-Sent Events.',
   groups: 'Named groups of streams within an account, and the linker that attaches streams to them.',
+  webhooks: "Signed POSTs of an account's stream log rows to a URL, with their deliveries and retries.",
   service: 'Version, health, configuration and metrics of the running service.',
   docs: 'This document and the development manual.',
 };
@@ -97,10 +98,13 @@ export const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   limit: 'How many streams to return at most (never more than 1000).',
   group_ids: 'Only the groups with these ids (comma-separated).',
   group_names: 'Only the groups with these names (comma-separated).',
+  states: 'Only the deliveries in these states (comma-separated).',
 };
 
 /** Path parameters by name. */
 export const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
   stream_id: 'The id of the stream, as create stream returned it.',
   group_id: 'The id of the group, as create group returned it.',
+  webhook_id: 'The id of the webhook, as create webhook returned it.',
+  delivery_id: 'The id of the delivery, as the deliveries list shows it.',
 };

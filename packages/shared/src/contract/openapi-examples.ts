@@ -206,5 +206,8 @@ export const PARAMETER_EXAMPLES: Record<string, unknown> = {
   last_event_id: 42,
   limit: 4,
   group_ids: [GROUP_ID],
+  webhook_id: '5b0e9a43-8c1f-4d2a-b6e7-3f9c1a2d4e58',
+  delivery_id: 'a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60',
+  states: ['pending', 'failed'],
   group_names: ['entrances', 'parking'],
 };

@@ -6,6 +6,7 @@ import { queryParameterShapes } from './query';
 import { statusEvent } from './events';
 import { groupObject } from './groups';
 import { streamInput, streamObject } from './streams';
+import { deliveryObject, webhookMessage, webhookObject } from './webhooks';
 
 // The pieces of the OpenAPI document built from zod schemas: schemas, parameters, error answers.
 
@@ -17,6 +18,9 @@ export const COMPONENTS: [z.ZodType, string, 'input' | 'output', string][] = [
   [streamInput, 'StreamInput', 'input', 'The settings of a stream, as create and put take them.'],
   [groupObject, 'Group', 'output', 'A named group of streams within an account.'],
   [statusEvent, 'StatusEvent', 'output', 'One status log record, as the live feed sends it.'],
+  [webhookObject, 'Webhook', 'output', "A webhook: where an account's stream log rows are POSTed, and which."],
+  [deliveryObject, 'WebhookDelivery', 'output', 'One message of a webhook and how its delivery goes.'],
+  [webhookMessage, 'WebhookMessage', 'output', 'What the service POSTs to a webhook: one stream log row.'],
 ];
 
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output', top?: z.ZodType): Json {

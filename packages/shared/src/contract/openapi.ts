@@ -33,11 +33,24 @@ const LAST_EVENT_ID: Json = {
   example: '42',
 };
 
+const WEBHOOK_HEADERS: [string, string, string][] = [
+  ['webhook-id', 'the delivery id, the same on every attempt of one message', 'a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60'],
+  ['webhook-timestamp', 'unix seconds when this attempt was signed', '1796206849'],
+  [
+    'webhook-signature',
+    'v1,<base64 HMAC-SHA256 of id.timestamp.body>; two, space-separated, after a rotation',
+    'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+  ],
+];
+
 const textTypes = (contentType: string | string[] | undefined): string[] =>
   contentType === undefined ? [] : Array.isArray(contentType) ? contentType : [contentType];
 
+/** An operation's examples: its own, or those of openapi-examples.ts. */
+const examplesOf = (op: Operation) => op.examples ?? OPERATION_EXAMPLES[op.operationId] ?? {};
+
 function successResponse(op: Operation): Json {
-  const example = OPERATION_EXAMPLES[op.operationId]?.response;
+  const example = examplesOf(op).response;
   const success: Json = { description: op.success.description, headers: { ...SUCCESS_HEADERS } };
   const content: Json = {};
   if (op.success.contentType === 'text/event-stream') {
@@ -82,7 +95,7 @@ function operationObject(op: Operation): Json {
       content: { 'application/json': { schema: jsonSchema(healthFailure, 'output') } },
     };
   }
-  const request = OPERATION_EXAMPLES[op.operationId]?.request;
+  const request = examplesOf(op).request;
   return {
     operationId: op.operationId,
     summary: op.summary,
@@ -113,6 +126,36 @@ function operationObject(op: Operation): Json {
   };
 }
 
+/** What the service POSTs to a webhook's url (OpenAPI 3.1 `webhooks`). */
+const WEBHOOK_MESSAGES: Json = {
+  'stream.status': {
+    post: {
+      operationId: 'streamStatusMessage',
+      summary: 'a stream log row, POSTed to a webhook',
+      description:
+        'Signed as Standard Webhooks specifies: webhook-id (the delivery id, the same on every attempt), ' +
+        'webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256>; two, space-separated, for 24 hours after a ' +
+        'rotation). A 2xx answer delivers it, 410 disables the webhook, anything else is retried.',
+      tags: ['webhooks'],
+      // Sent by the service, not called on it: the receiver checks the signature instead.
+      security: [],
+      parameters: WEBHOOK_HEADERS.map(([name, description, example]) => ({
+        name,
+        in: 'header',
+        required: true,
+        description,
+        schema: { type: 'string' },
+        example,
+      })),
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookMessage' } } },
+      },
+      responses: { '200': { description: 'any 2xx: delivered' }, '410': { description: 'disable the webhook' } },
+    },
+  },
+};
+
 let built: Json | undefined;
 
 export function buildOpenApiDocument(): Json {
@@ -141,6 +184,7 @@ function build(): Json {
     servers: [API_SERVER],
     tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
     paths,
+    webhooks: WEBHOOK_MESSAGES,
     components: {
       schemas: {
         ...Object.fromEntries(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErrorKind } from './errors';
+import { BODY, COMMON, DATABASE, type Operation } from './operation';
 import { feedbackBody, feedbackResponse } from './feedback';
 import {
   createdGroup,
@@ -13,6 +13,7 @@ import {
 import { EVENT_STREAM_DESCRIPTION, eventsQuery, statusEvent } from './events';
 import { logRecord, logsQuery } from './logs';
 import { peekQueueQuery, takeQueueBody } from './queue';
+import { WEBHOOK_OPERATIONS } from './webhook-operations';
 import { healthFailure, healthResponse, versionResponse } from './service';
 import {
   accountScope,
@@ -29,32 +30,7 @@ import {
 // The OpenAPI document is built from it, and a test checks it against the routes the
 // apps register, so the document cannot drift from the service.
 
-export interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  operationId: string;
-  summary: string;
-  tag: 'streams' | 'queue' | 'logs' | 'groups' | 'service' | 'docs';
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /**
-   * `contentType`: text media types the answer may take (with `schema`, besides JSON); text/event-stream alone
-   * means a live feed whose `status` events carry `schema`.
-   */
-  success: { status: number; description: string; schema?: z.ZodType; contentType?: string | string[] };
-  errors: ErrorKind[];
-  /** Served by the worker as well (agents at scale post feedback there). */
-  alsoOnWorker?: boolean;
-  /** Guarded by ADMIN_TOKEN when the service runs with one (a bearer token; 401 otherwise). */
-  admin?: boolean;
-  /** What the operation does, beyond its summary (or OPERATION_DESCRIPTIONS in openapi-docs.ts). */
-  description?: string;
-}
-
-const BODY: ErrorKind[] = ['NO_JSON', 'BAD_JSON', 'BODY_TOO_LARGE', 'BAD_CONTENT_TYPE'];
-// Whatever reaches the database: it may be down (2) or every connection busy (3).
-const DATABASE: ErrorKind[] = ['SERVICE_UNAVAILABLE', 'OVERLOADED'];
-const COMMON: ErrorKind[] = ['BAD_QUERY', ...DATABASE];
+export type { Operation } from './operation';
 
 export const OPERATIONS: Operation[] = [
   {
@@ -377,6 +353,7 @@ export const OPERATIONS: Operation[] = [
     success: { status: 204, description: 'linked or unlinked, all or nothing' },
     errors: [...BODY, ...COMMON, 'GROUP_NOT_FOUND', 'STREAM_NOT_FOUND'],
   },
+  ...WEBHOOK_OPERATIONS,
 ];
 
 export { healthFailure };

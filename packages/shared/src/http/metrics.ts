@@ -84,6 +84,24 @@ export function createMetrics(app: 'api' | 'worker') {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    webhookDeliveries: new Counter({
+      name: 'luna_streams_webhook_deliveries_total',
+      help: 'webhook delivery attempts by result: delivered (2xx), retry (failed, tried again later), failed (given up, 410, or the webhook disabled)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    webhookDelay: new Histogram({
+      name: 'luna_streams_webhook_delivery_delay_seconds',
+      help: "from a log row's log_time to the 2xx answer to its webhook message",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 3600, 86_400],
+      registers,
+    }),
+    webhookAttempts: new Histogram({
+      name: 'luna_streams_webhook_attempts',
+      help: 'attempts a webhook message took, once delivered or failed',
+      buckets: [1, 2, 3, 5, 8, 13, 21],
+      registers,
+    }),
   };
 }
 

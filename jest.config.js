@@ -9,7 +9,13 @@ const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  moduleNameMapper: { '^@luna-streams/shared$': '<rootDir>/packages/shared/src/index.ts' },
+  moduleNameMapper: {
+    '^@luna-streams/shared$': '<rootDir>/packages/shared/src/index.ts',
+    // The client is an ES module built by tsc (NodeNext): tests run its source, whose relative
+    // imports name the .js files the build writes.
+    '^@luna-streams/client$': '<rootDir>/packages/client/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };
 // jest runs a global setup once per run, however many projects name it, and only when
 // one of those projects has a test to run: the unit project never reaches it.

@@ -1,6 +1,7 @@
 // `npm run demo`: the whole loop in one command. Starts the service on the embedded
-// defaults (or the URLs given), creates a few streams, runs the reference agent on them
-// for a while, then prints the statuses and logs it produced, and stops everything.
+// defaults (or the URLs given), creates a few streams with the typed client, runs the
+// reference agent (built on the agent kit) on them for a while, then prints the statuses
+// and logs it produced, and stops everything.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +37,9 @@ try {
     return (await healthy(api)) && (await healthy(workerUrl));
   };
   await eventually(up, 180_000, 'the service', 200);
-  const post = (path, body) =>
-    fetch(`${api}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then((r) => r.json());
+  // The typed client of packages/client, built by start.mjs above (so imported only now).
+  const { createLunaClient } = await import('@luna-streams/client');
+  const luna = createLunaClient({ baseUrl: api });
   const handler = { origin: 'http://127.0.0.1:5000', bestshot_handler: { handler_id: account } };
   const ids = [];
   for (const [name, type] of [
@@ -49,11 +47,8 @@ try {
     ['lobby.mp4', 'videofile'],
     ['parking', 'tcp'],
   ]) {
-    const { stream_id } = await post('/1/streams', {
-      account_id: account,
-      name,
-      data: { type, reference: `demo://${name}` },
-      event_handler: handler,
+    const { stream_id } = await luna.POST('/1/streams', {
+      body: { account_id: account, name, data: { type, reference: `demo://${name}` }, event_handler: handler },
     });
     ids.push(stream_id);
     log(`demo: created ${name} (${type}) ${stream_id}`);
@@ -66,6 +61,7 @@ try {
       AGENT_FEEDBACK_PERIOD_MS: '500',
       AGENT_FINISH_AFTER_SECONDS: '2',
       AGENT_RUN_SECONDS: '5',
+      AGENT_GRACE_MS: '500',
     };
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'examples', 'agent', 'main.ts')], {
       cwd: root,
@@ -75,21 +71,17 @@ try {
     child.once('exit', resolve);
   });
   await agent;
-  // The camera is still running: pause it, as a user would, to show the fencing in the logs.
-  await fetch(`${api}/1/streams/${ids[2]}`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: '{"status":"pause"}',
-  });
+  // The agent handed the camera back when it stopped; pause it, as a user would.
+  await luna.PATCH('/1/streams/{stream_id}', { params: { path: { stream_id: ids[2] } }, body: { status: 'pause' } });
   log('\ndemo: statuses');
-  for (const id of ids) {
-    const s = await (await fetch(`${api}/1/streams/${id}`)).json();
+  for (const stream_id of ids) {
+    const s = await luna.GET('/1/streams/{stream_id}', { params: { path: { stream_id } } });
     log(`  ${s.name.padEnd(10)} ${s.status.padEnd(12)} version ${s.version}`);
   }
   log('\ndemo: logs');
-  const { logs } = await (
-    await fetch(`${api}/1/streams/logs?page_size=100&targets=stream_id,status,version,log_time`)
-  ).json();
+  const { logs } = await luna.GET('/1/streams/logs', {
+    params: { query: { page_size: 100, targets: ['stream_id', 'status', 'version', 'log_time'] } },
+  });
   for (const l of logs) log(`  ${l.log_time}  ${l.stream_id.slice(0, 8)}  ${l.status}/${l.version}`);
 } catch (error) {
   process.stderr.write(`demo failed: ${error.message}\n`);

@@ -1,14 +1,11 @@
-// A reference stream-processing agent for luna-streams. Copy it: it shows the whole loop
-// an agent runs against the service, with no dependency but Node's fetch.
+// A reference stream-processing agent for luna-streams, built on the agent kit of
+// @luna-streams/client: the kit takes work, keeps it alive, obeys the service's answers and
+// hands work back on stop; this file only says what "processing" a stream means.
 //
-//   1. take work:   POST /1/streams/processing/queue {"filters": {}, "limit": <free slots>}
-//   2. report:      POST /1/streams/feedback with every running stream, every period
-//                   (well under STREAM_STATUS_OBSOLETING_PERIOD, 20 s by default)
-//   3. obey:        keep a stream only while its answer is in_progress with our version;
-//                   anything else (pause, cancel, pending after a PUT, not_found) means stop.
-//
-// "Processing" here is simulated: a videofile stream finishes (done) after a while, and
-// any stream may fail at the configured rate. A real agent decodes the video instead.
+// "Processing" here is simulated: a videofile stream finishes (done) after a while, any
+// stream may fail at the configured rate, and a camera runs until it is taken away. A real
+// agent decodes the video instead.
+import { createAgent, StreamFailure, type AgentEvent as KitEvent, type Stream, type Work } from '@luna-streams/client';
 
 export interface AgentOptions {
   /** Where to take streams: the API's base URL. */
@@ -17,10 +14,15 @@ export interface AgentOptions {
   feedbackUrl?: string;
   /** How many streams this agent runs at once. */
   capacity: number;
+  /** How often keep-alives go out (at most a third of handlerPeriodMs). */
   feedbackPeriodMs: number;
+  /** The service's STREAM_STATUS_OBSOLETING_PERIOD in ms; 20 s by default. */
+  handlerPeriodMs?: number;
+  /** On stop, how long running work may finish before the rest is handed back; 1 s by default. */
+  graceMs?: number;
   /** A videofile stream is done after this many seconds of processing. */
   finishAfterSeconds: number;
-  /** Chance per report that a stream fails (0..1). */
+  /** Chance per feedback period that a stream fails (0..1). */
   failureRate: number;
   /** Stops after this long; 0 runs until `signal` aborts. */
   runSeconds: number;
@@ -28,6 +30,8 @@ export interface AgentOptions {
   log?: (line: string) => void;
   /** Sees every take and every answer, e.g. for a dashboard or a test that audits the fleet. */
   onEvent?: (event: AgentEvent) => void;
+  /** Sees every event of the kit as it is. */
+  onKitEvent?: (event: KitEvent) => void;
   signal?: AbortSignal;
 }
 
@@ -37,122 +41,113 @@ export type AgentEvent =
   /** `sentAt` is when the feedback request left: the service applied it after that. */
   | { kind: 'answer'; agent: string; stream_id: string; version: number; sentAt: number; answer: Answer };
 
-interface Running {
-  version: number;
-  type: string;
-  startedAt: number;
-}
-
 type Answer = { status: string; version: number | null };
 
 export interface AgentReport {
   taken: number;
   done: number;
+  /** Failures reported, whether or not the answer still counted them as this agent's. */
   failed: number;
+  /** Streams taken away by the service, or handed back on stop. */
   stopped: number;
 }
 
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (an agent sleeps forever). */
-const sleep = (ms: number, signal?: AbortSignal) =>
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (a camera ticks forever). */
+const tick = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      signal.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    signal.addEventListener('abort', done, { once: true });
   });
+
+/** What "processing" a stream means here: ticks of progress until done, a failure, or the signal. */
+function simulate(options: AgentOptions) {
+  return async (stream: Stream, work: Work) => {
+    const started = Date.now();
+    const video = { fps: 25, frame_width: 1920, frame_height: 1080 };
+    while (!work.signal.aborted) {
+      await tick(options.feedbackPeriodMs, work.signal);
+      if (work.signal.aborted) break;
+      if (Math.random() < options.failureRate) throw new StreamFailure('simulated decoder failure', video);
+      const elapsed = (Date.now() - started) / 1000;
+      if (stream.data.type !== 'videofile') {
+        work.report(video);
+        continue;
+      }
+      const progress = Math.min(1, elapsed / options.finishAfterSeconds);
+      if (progress >= 1) return { videoInfo: { ...video, progress } };
+      work.report({ ...video, progress });
+    }
+  };
+}
 
 export async function runAgent(options: AgentOptions): Promise<AgentReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const name = options.name ?? 'agent';
-  const feedbackUrl = options.feedbackUrl ?? options.apiUrl;
-  const running = new Map<string, Running>();
   const report: AgentReport = { taken: 0, done: 0, failed: 0, stopped: 0 };
-  const until = options.runSeconds > 0 ? Date.now() + options.runSeconds * 1000 : Infinity;
-
-  while (!options.signal?.aborted && Date.now() < until) {
-    try {
-      // 1. Fill free slots from the queue.
-      const free = options.capacity - running.size;
-      if (free > 0) {
-        const { streams } = await post<{ streams: { stream_id: string; version: number; data: { type: string } }[] }>(
-          `${options.apiUrl}/1/streams/processing/queue`,
-          { filters: {}, limit: free },
-        );
-        const takenAt = Date.now(); // the service committed the take before its answer left
-        for (const s of streams) {
-          running.set(s.stream_id, { version: s.version, type: s.data.type, startedAt: Date.now() });
-          report.taken++;
-          options.onEvent?.({ kind: 'taken', agent: name, stream_id: s.stream_id, version: s.version, at: takenAt });
-          log(`${name}: took ${s.stream_id} (${s.data.type}, version ${s.version})`);
-        }
-      }
-
-      // 2. Report on every running stream at once.
-      if (running.size > 0) {
-        const items = [...running].map(([stream_id, r]) => {
-          const elapsed = (Date.now() - r.startedAt) / 1000;
-          if (Math.random() < options.failureRate) {
-            return { stream_id, status: 'failure', version: r.version, error: 'simulated decoder failure' };
-          }
-          const status = r.type === 'videofile' && elapsed >= options.finishAfterSeconds ? 'done' : 'in_progress';
-          const progress = r.type === 'videofile' ? Math.min(1, elapsed / options.finishAfterSeconds) : undefined;
-          return {
-            stream_id,
-            status,
-            version: r.version,
-            video_info: { fps: 25, frame_width: 1920, frame_height: 1080, progress },
-          };
+  const agent = createAgent({
+    baseUrl: options.apiUrl,
+    feedbackUrl: options.feedbackUrl,
+    capacity: options.capacity,
+    handle: simulate(options),
+    handlerPeriodMs: options.handlerPeriodMs,
+    feedbackIntervalMs: options.feedbackPeriodMs,
+    graceMs: options.graceMs ?? 1000,
+    stopSignals: [],
+    name,
+  });
+  agent.on('event', (event) => {
+    options.onKitEvent?.(event);
+    switch (event.type) {
+      case 'taken':
+        report.taken++;
+        options.onEvent?.({
+          kind: 'taken',
+          agent: name,
+          stream_id: event.stream_id,
+          version: event.version,
+          at: event.at,
         });
-        const sentAt = Date.now();
-        const { streams: answers } = await post<{ streams: Record<string, Answer> }>(
-          `${feedbackUrl}/1/streams/feedback`,
-          { streams: items },
-        );
-
-        // 3. Obey the answers.
-        for (const item of items) {
-          const answer = answers[item.stream_id];
-          const mine = running.get(item.stream_id)!;
-          if (answer) {
-            options.onEvent?.({
-              kind: 'answer',
-              agent: name,
-              stream_id: item.stream_id,
-              version: mine.version,
-              sentAt,
-              answer,
-            });
-          }
-          if (item.status === 'done' || item.status === 'failure') {
-            running.delete(item.stream_id);
-            if (item.status === 'done') report.done++;
-            else report.failed++;
-            log(`${name}: ${item.stream_id} ${item.status}`);
-          } else if (!answer || answer.status !== 'in_progress' || answer.version !== mine.version) {
-            running.delete(item.stream_id);
-            report.stopped++;
-            log(`${name}: stopping ${item.stream_id}: service holds ${answer?.status} version ${answer?.version}`);
-          }
-        }
-      }
-    } catch (error) {
-      // The service may be restarting: keep the streams and try again next period.
-      log(`${name}: ${(error as Error).message}`);
+        log(`${name}: took ${event.stream_id} (version ${event.version})`);
+        break;
+      case 'answer':
+        options.onEvent?.({ kind: 'answer', ...event, agent: name });
+        break;
+      case 'done':
+        report.done++;
+        log(`${name}: ${event.stream_id} done`);
+        break;
+      case 'failed':
+        report.failed++;
+        log(`${name}: ${event.stream_id} failure`);
+        break;
+      case 'lost':
+        if (event.reported === 'failure') report.failed++;
+        else if (event.reported === 'done') report.done++;
+        else report.stopped++;
+        log(`${name}: stopping ${event.stream_id}: service holds ${event.holds.status} version ${event.holds.version}`);
+        break;
+      case 'handed_back':
+        report.stopped++;
+        log(`${name}: handed ${event.stream_id} back`);
+        break;
+      case 'request_failed':
+        log(`${name}: ${event.request} failed: ${event.error}`);
+        break;
+      default:
+        break;
     }
-    await sleep(options.feedbackPeriodMs, options.signal);
-  }
+  });
+  const finished = agent.start();
+  const stop = () => void agent.stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const timer = options.runSeconds > 0 ? setTimeout(stop, options.runSeconds * 1000) : undefined;
+  await finished;
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', stop);
   return report;
 }

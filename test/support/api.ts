@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, parseConfig, type Config } from '../../packages/shared/src';
 import { composeApi } from '../../apps/api/src/compose';
+import { checkAnswers } from './answer-check';
 import { createTestDatabase, type TestDatabase } from './database';
 import { TEST_REDIS_URL } from './env';
 import { deleteKeysWithPrefix } from './redis-server';
@@ -35,6 +36,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     config,
     createLogger({ level: 'silent', name: 'test', pretty: false }),
   );
+  const answers = checkAnswers(app);
   return {
     app,
     deps,
@@ -44,6 +46,11 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       await shutdown.run('test finished');
       if (config.REDIS_URL) await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
       await database.drop();
+      // Every answer of this file, checked against the OpenAPI document.
+      const problems = answers.problems();
+      if (problems.length > 0) {
+        throw new Error(`answers that differ from docs/openapi.yaml:\n  ${problems.join('\n  ')}`);
+      }
     },
   };
 }

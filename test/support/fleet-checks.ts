@@ -170,6 +170,9 @@ function auditLogs(
       }
       if (entry.status === 'handler_lost') handlerLost++;
       if (entry.status === 'done') attemptsSinceDone = 0;
+      // in_progress → pending is only ever a PATCH (an agent handing a stream back when it stops): a status
+      // change by PATCH starts a new autorestart series (spec 6.4).
+      if (previous.status === 'in_progress' && entry.status === 'pending') attemptsSinceDone = 0;
       previous = entry;
     });
     if (chain.at(-1)?.status !== s.status)

@@ -1,5 +1,6 @@
 import { createLogger } from '../../packages/shared/src';
 import { composeWorker } from '../../apps/worker/src/compose';
+import { checkAnswers } from './answer-check';
 import { testConfig, type TestApi } from './api';
 
 export type TestWorker = ReturnType<typeof composeWorker>;
@@ -14,5 +15,15 @@ export function startTestWorker(api: TestApi, env: Record<string, string> = {}):
     RECONCILE_INTERVAL: '1',
     ...env,
   });
-  return composeWorker(config, createLogger({ level: 'silent', name: 'test-worker', pretty: false }));
+  const worker = composeWorker(config, createLogger({ level: 'silent', name: 'test-worker', pretty: false }));
+  // Its answers are checked against the OpenAPI document too; shutting it down fails when one differed.
+  const answers = checkAnswers(worker.app);
+  const shutdown = worker.shutdown.run.bind(worker.shutdown);
+  worker.shutdown.run = async (reason: string) => {
+    await shutdown(reason);
+    const problems = answers.problems();
+    if (problems.length > 0)
+      throw new Error(`worker answers that differ from docs/openapi.yaml:\n  ${problems.join('\n  ')}`);
+  };
+  return worker;
 }

@@ -21,14 +21,17 @@ export type EventsFilter = Omit<EventsQuery, 'last_event_id'>;
 
 /** The data of an `event: status`: the row as GET /1/streams/logs returns it, with its seq. */
 export const statusEvent = z.object({
-  seq: z.int(),
-  stream_id: uuid,
-  account_id: uuid,
-  status: z.enum(STREAM_STATUSES),
-  version: z.int(),
-  error: z.string().nullable(),
-  video_info: z.record(z.string(), z.unknown()).nullable(),
-  log_time: z.iso.datetime(),
+  seq: z.int().describe('the position of the record in the log; also the event id to resume after'),
+  stream_id: uuid.describe('the stream the record belongs to'),
+  account_id: uuid.describe('the account of the stream'),
+  status: z.enum(STREAM_STATUSES).describe('the status the stream entered, transient ones included'),
+  version: z.int().describe('the version of the stream after the change'),
+  error: z.string().nullable().describe('the error reported with this change; null when none'),
+  video_info: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('what the agent had reported about the video at that moment; null when nothing'),
+  log_time: z.iso.datetime().describe('when the change was made, by the database clock'),
 });
 export type StatusEvent = z.infer<typeof statusEvent>;
 

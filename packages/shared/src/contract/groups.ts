@@ -7,13 +7,13 @@ import { query } from './query';
 export const groupDescription = boundedString(256);
 
 export const createGroupBody = z.strictObject({
-  account_id: accountId,
-  group_name: groupName,
-  description: groupDescription.default(''),
+  account_id: accountId.describe('the account the group belongs to'),
+  group_name: groupName.describe('the name of the group, unique within its account'),
+  description: groupDescription.default('').describe('free text about the group'),
 });
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 
-export const patchGroupBody = z.strictObject({ description: groupDescription });
+export const patchGroupBody = z.strictObject({ description: groupDescription.describe('the new description') });
 
 export const groupFilters = z.object({
   account_id: query.one(accountId).optional(),
@@ -31,20 +31,23 @@ export type ListGroupsQuery = z.infer<typeof listGroupsQuery>;
 export const LINKER_MAX_STREAMS = 1000;
 
 export const linkerBody = z.strictObject({
-  action: z.enum(['attach', 'detach']),
-  stream_ids: z.array(uuid).max(LINKER_MAX_STREAMS),
-  group_id: uuid,
+  action: z.enum(['attach', 'detach']).describe('attach the streams to the group, or detach them from it'),
+  stream_ids: z.array(uuid).max(LINKER_MAX_STREAMS).describe('the streams to attach or detach, up to 1000'),
+  group_id: uuid.describe('the group'),
 });
 export type LinkerBody = z.infer<typeof linkerBody>;
 
 /** The group object of spec 3.10, keys in the spec's order. */
 export const groupObject = z.object({
-  account_id: uuid,
-  group_name: z.string(),
-  group_id: uuid,
-  description: z.string(),
-  create_time: z.iso.datetime(),
+  account_id: uuid.describe('the account the group belongs to'),
+  group_name: z.string().describe('the name of the group, unique within its account'),
+  group_id: uuid.describe('the id of the group'),
+  description: z.string().describe('the description of the group'),
+  create_time: z.iso.datetime().describe('when the group was created'),
 });
 export type GroupObject = z.infer<typeof groupObject>;
 
-export const createdGroup = z.object({ group_id: uuid, group_name: z.string() });
+export const createdGroup = z.object({
+  group_id: uuid.describe('the id of the new group'),
+  group_name: z.string().describe('its name'),
+});

@@ -4,6 +4,8 @@ export * from './groups';
 export * from './queue';
 export * from './logs';
 export * from './openapi';
+export * from './openapi-docs';
+export * from './openapi-examples';
 export * from './operations';
 export * from './primitives';
 export * from './query';

@@ -20,11 +20,14 @@ export const logsQuery = z.object({
 export type LogsQuery = z.infer<typeof logsQuery>;
 
 export const logRecord = z.object({
-  stream_id: uuid,
-  status: z.enum(STREAM_STATUSES),
-  error: z.string().nullable(),
-  video_info: z.record(z.string(), z.unknown()).nullable(),
-  log_time: z.iso.datetime(),
-  version: z.int(),
+  stream_id: uuid.describe('the stream the record belongs to'),
+  status: z.enum(STREAM_STATUSES).describe('the status the stream entered, transient ones included'),
+  error: z.string().nullable().describe('the error reported with this change; null when none'),
+  video_info: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('what the agent had reported about the video at that moment; null when nothing'),
+  log_time: z.iso.datetime().describe('when the change was made, by the database clock'),
+  version: z.int().describe('the version of the stream after the change'),
 });
 export type LogRecord = z.infer<typeof logRecord>;

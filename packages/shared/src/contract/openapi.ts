@@ -1,121 +1,28 @@
 import { stringify } from 'yaml';
-import { z } from 'zod';
-import { ERRORS, type ErrorKind } from './errors';
 import { OPERATIONS, type Operation } from './operations';
-import { queryParameterShapes } from './query';
+import { OPERATION_DESCRIPTIONS, TAG_DESCRIPTIONS } from './openapi-docs';
+import { OPERATION_EXAMPLES } from './openapi-examples';
+import {
+  COMPONENTS,
+  errorResponses,
+  jsonSchema,
+  pathParameters,
+  queryParameters,
+  SUCCESS_HEADERS,
+  type Json,
+} from './openapi-parts';
 import { LUNA_REQUEST_ID_PATTERN } from './request-id';
 import { API_VERSION, healthFailure } from './service';
-import { statusEvent } from './events';
-import { groupObject } from './groups';
-import { streamInput, streamObject } from './streams';
-import { deliveryObject, webhookMessage, webhookObject } from './webhooks';
 
 // Builds the OpenAPI 3.1 document from the operations table and the zod schemas
-// (JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
+// (JSON Schema 2020-12, which OpenAPI 3.1 uses as is, declared as jsonSchemaDialect so
+// that tools do not fall back to draft-07 and misread prefixItems).
 
-type Json = Record<string, unknown>;
-
-// Large shapes appear once, under components, and are referenced everywhere else.
-const COMPONENTS: [z.ZodType, string, 'input' | 'output'][] = [
-  [streamObject, 'Stream', 'output'],
-  [streamInput, 'StreamInput', 'input'],
-  [groupObject, 'Group', 'output'],
-  [statusEvent, 'StatusEvent', 'output'],
-  [webhookObject, 'Webhook', 'output'],
-  [deliveryObject, 'WebhookDelivery', 'output'],
-  [webhookMessage, 'WebhookMessage', 'output'],
-];
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output', top?: z.ZodType): Json {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    reused: 'inline',
-    override: ({ zodSchema, jsonSchema: out }) => {
-      const target = zodSchema as unknown;
-      const component = COMPONENTS.find(([s, , side]) => s === target && side === io);
-      if (!component || target === top) return;
-      for (const key of Object.keys(out)) delete (out as Json)[key];
-      (out as Json).$ref = `#/components/schemas/${component[1]}`;
-    },
-  }) as Json;
-  return rest;
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
-    current = current.unwrap() as z.ZodType;
-  }
-  return current;
-}
-
-function queryParameters(query: z.ZodObject): Json[] {
-  return Object.entries(query.shape).map(([name, field]) => {
-    const shape = queryParameterShapes.get(unwrap(field as z.ZodType));
-    const schema = shape ? jsonSchema(shape.schema, 'output') : { type: 'string' };
-    const required = !(field instanceof z.ZodOptional || field instanceof z.ZodDefault);
-    if (field instanceof z.ZodDefault) schema.default = (field.def as { defaultValue: unknown }).defaultValue;
-    return {
-      name,
-      in: 'query',
-      required,
-      schema,
-      ...(shape?.list ? { style: 'form', explode: false, description: 'comma-separated list' } : {}),
-    };
-  });
-}
-
-function pathParameters(path: string): Json[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: {
-      type: 'string',
-      format: 'uuid',
-      pattern: '^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$',
-    },
-  }));
-}
-
-function errorResponses(kinds: ErrorKind[]): Record<string, Json> {
-  const byStatus = new Map<number, ErrorKind[]>();
-  for (const kind of new Set<ErrorKind>([...kinds, 'INTERNAL'])) {
-    const status = ERRORS[kind].http;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), kind]);
-  }
-  return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [
-      String(status),
-      {
-        description: list.map((k) => `${ERRORS[k].code} ${ERRORS[k].desc}`).join('; '),
-        headers: {
-          'Luna-Request-Id': { $ref: '#/components/headers/LunaRequestId' },
-          ...(list.includes('OVERLOADED')
-            ? {
-                'Retry-After': {
-                  description: `with ${ERRORS.OVERLOADED.code}: seconds to wait before trying again`,
-                  schema: { type: 'integer' },
-                },
-              }
-            : {}),
-        },
-        content: {
-          'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
-            examples: Object.fromEntries(
-              list.map((k) => [
-                String(ERRORS[k].code),
-                { value: { error_code: ERRORS[k].code, desc: ERRORS[k].desc, detail: '...' } },
-              ]),
-            ),
-          },
-        },
-      },
-    ]),
-  );
-}
+export const API_SERVER = { url: 'http://127.0.0.1:5160', description: 'the API (PORT)' };
+export const WORKER_SERVER = {
+  url: 'http://127.0.0.1:5161',
+  description: 'the worker (WORKER_PORT): feedback, health and metrics only',
+};
 
 const LAST_EVENT_ID: Json = {
   name: 'Last-Event-ID',
@@ -123,48 +30,79 @@ const LAST_EVENT_ID: Json = {
   required: false,
   description: 'resume after this seq (browsers send it when they reconnect); wins over last_event_id',
   schema: { type: 'string', pattern: '^[0-9]{1,15}$' },
+  example: '42',
 };
 
-function operationObject(op: Operation): Json {
-  const success: Json = {
-    description: op.success.description,
-    headers: { 'Luna-Request-Id': { $ref: '#/components/headers/LunaRequestId' } },
-  };
-  if (op.success.schema) {
-    success.content = {
-      'application/json': {
-        schema: jsonSchema(op.success.schema, 'output'),
-        ...(op.examples?.response !== undefined ? { example: op.examples.response } : {}),
-      },
-    };
-  }
+const WEBHOOK_HEADERS: [string, string, string][] = [
+  ['webhook-id', 'the delivery id, the same on every attempt of one message', 'a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60'],
+  ['webhook-timestamp', 'unix seconds when this attempt was signed', '1796206849'],
+  [
+    'webhook-signature',
+    'v1,<base64 HMAC-SHA256 of id.timestamp.body>; two, space-separated, after a rotation',
+    'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+  ],
+];
+
+const textTypes = (contentType: string | string[] | undefined): string[] =>
+  contentType === undefined ? [] : Array.isArray(contentType) ? contentType : [contentType];
+
+/** An operation's examples: its own, or those of openapi-examples.ts. */
+const examplesOf = (op: Operation) => op.examples ?? OPERATION_EXAMPLES[op.operationId] ?? {};
+
+function successResponse(op: Operation): Json {
+  const example = examplesOf(op).response;
+  const success: Json = { description: op.success.description, headers: { ...SUCCESS_HEADERS } };
+  const content: Json = {};
   if (op.success.contentType === 'text/event-stream') {
     // OpenAPI 3.1 cannot type the events of a stream: the text is a string, the data of
     // its status events the StatusEvent schema.
-    success.content = {
-      'text/event-stream': {
-        schema: { type: 'string', description: 'events whose data is a StatusEvent (components/schemas)' },
-        example: 'retry: 2000\n\nid: 42\nevent: status\ndata: {"seq":42,"stream_id":"...","status":"done"}\n\n',
-      },
+    content['text/event-stream'] = {
+      schema: { type: 'string', description: 'events whose data is a StatusEvent (components/schemas)' },
+      ...(example === undefined ? {} : { example }),
     };
-  } else if (op.success.contentType)
-    success.content = {
-      [op.success.contentType]: { schema: { type: 'string' } },
-      'text/html': { schema: { type: 'string' } },
+  } else {
+    if (op.success.schema) {
+      content['application/json'] = {
+        schema: jsonSchema(op.success.schema, 'output'),
+        ...(example === undefined ? {} : { example }),
+      };
+    }
+    textTypes(op.success.contentType).forEach((type, i) => {
+      // A text-only answer shows its example under its first media type.
+      const shown = i === 0 && op.success.schema === undefined && typeof example === 'string';
+      content[type] = { schema: { type: 'string' }, ...(shown ? { example } : {}) };
+    });
+  }
+  if (Object.keys(content).length > 0) success.content = content;
+  if (op.success.status === 302) {
+    success.headers = {
+      ...(success.headers as Json),
+      Location: { description: 'where the manual starts', required: true, schema: { type: 'string' } },
     };
-  if (op.success.status === 302)
-    success.headers = { ...(success.headers as Json), Location: { schema: { type: 'string' } } };
-  const responses: Json = { [String(op.success.status)]: success, ...errorResponses(op.errors) };
+  }
+  return success;
+}
+
+function operationObject(op: Operation): Json {
+  const responses: Json = {
+    [String(op.success.status)]: successResponse(op),
+    ...errorResponses(op.admin ? [...op.errors, 'UNAUTHORIZED'] : op.errors),
+  };
   if (op.path === '/healthcheck') {
     responses['502'] = {
       description: 'PostgreSQL does not answer',
+      headers: { ...SUCCESS_HEADERS },
       content: { 'application/json': { schema: jsonSchema(healthFailure, 'output') } },
     };
   }
+  const request = examplesOf(op).request;
   return {
     operationId: op.operationId,
     summary: op.summary,
+    description: op.description ?? OPERATION_DESCRIPTIONS[op.operationId],
     tags: [op.tag],
+    ...(op.alsoOnWorker ? { servers: [API_SERVER, WORKER_SERVER] } : {}),
+    security: op.admin ? [{ adminToken: [] }] : [],
     parameters: [
       ...pathParameters(op.path),
       ...(op.query ? queryParameters(op.query) : []),
@@ -178,18 +116,13 @@ function operationObject(op: Operation): Json {
             content: {
               'application/json': {
                 schema: jsonSchema(op.body, 'input'),
-                ...(op.examples?.request !== undefined ? { example: op.examples.request } : {}),
+                ...(request === undefined ? {} : { example: request }),
               },
             },
           },
         }
       : {}),
     responses,
-    ...(op.alsoOnWorker
-      ? { description: 'Also served by the worker (WORKER_PORT), where agents at scale should post.' }
-      : op.description
-        ? { description: op.description }
-        : {}),
   };
 }
 
@@ -204,11 +137,15 @@ const WEBHOOK_MESSAGES: Json = {
         'webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256>; two, space-separated, for 24 hours after a ' +
         'rotation). A 2xx answer delivers it, 410 disables the webhook, anything else is retried.',
       tags: ['webhooks'],
-      parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+      // Sent by the service, not called on it: the receiver checks the signature instead.
+      security: [],
+      parameters: WEBHOOK_HEADERS.map(([name, description, example]) => ({
         name,
         in: 'header',
         required: true,
+        description,
         schema: { type: 'string' },
+        example,
       })),
       requestBody: {
         required: true,
@@ -231,27 +168,40 @@ function build(): Json {
   for (const op of OPERATIONS) {
     paths[op.path] = { ...(paths[op.path] ?? {}), [op.method]: operationObject(op) };
   }
+  const tags = [...new Set(OPERATIONS.map((op) => op.tag))];
   return {
     openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: {
       title: 'Luna-Streams API',
       version: `v.${API_VERSION.major}.${API_VERSION.minor}.${API_VERSION.patch}`,
       description:
         'Video streams, the processing queue agents take work from, their feedback, status logs and groups. ' +
-        'Every error is {error_code, desc, detail}; every response carries Luna-Request-Id.',
+        'Every error is {error_code, desc, detail}; every response carries Luna-Request-Id. The worker serves ' +
+        'the operations that list it as a server.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: 'http://127.0.0.1:5160', description: 'API (the worker serves feedback on 5161)' }],
-    tags: ['streams', 'queue', 'logs', 'groups', 'webhooks', 'service', 'docs'].map((name) => ({ name })),
+    servers: [API_SERVER],
+    tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
     paths,
     webhooks: WEBHOOK_MESSAGES,
     components: {
       schemas: {
-        ...Object.fromEntries(COMPONENTS.map(([schema, name, io]) => [name, jsonSchema(schema, io, schema)])),
+        ...Object.fromEntries(
+          COMPONENTS.map(([schema, name, io, description]) => [
+            name,
+            { description, ...jsonSchema(schema, io, schema) },
+          ]),
+        ),
         Error: {
           type: 'object',
+          description: 'Every error answer: a code, the class of the error, and what exactly went wrong.',
           required: ['error_code', 'desc', 'detail'],
-          properties: { error_code: { type: 'integer' }, desc: { type: 'string' }, detail: { type: 'string' } },
+          properties: {
+            error_code: { type: 'integer', description: 'the Luna error code (the error table of the spec)' },
+            desc: { type: 'string', description: 'the class of the error, the same for every error of the code' },
+            detail: { type: 'string', description: 'what exactly went wrong with this request' },
+          },
         },
       },
       parameters: {
@@ -260,14 +210,26 @@ function build(): Json {
           in: 'header',
           required: false,
           description:
-            'external request id "timestamp,uuid"; made by the service when absent, returned on every response',
+            'An id for this request, "unix seconds,uuid", written to the service log lines of the request and ' +
+            'returned on its answer. The service makes one when it is absent; a malformed one is answered 400 12012.',
           schema: { type: 'string', pattern: LUNA_REQUEST_ID_PATTERN.source },
+          example: '1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a',
         },
       },
       headers: {
         LunaRequestId: {
-          description: 'the request id',
+          description: "the request's id: the one the client sent, or the one the service made",
+          required: true,
           schema: { type: 'string', pattern: LUNA_REQUEST_ID_PATTERN.source },
+        },
+      },
+      securitySchemes: {
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'ADMIN_TOKEN, when the service runs with one (Authorization: Bearer <token>); without it these ' +
+            'operations are open.',
         },
       },
     },
@@ -276,5 +238,6 @@ function build(): Json {
 
 /** The document as YAML, as /docs/spec serves it and docs/openapi.yaml holds it. */
 export function openApiYaml(): string {
-  return stringify(buildOpenApiDocument(), { lineWidth: 0 });
+  // No anchors and aliases: every tool reads the document as plain YAML.
+  return stringify(buildOpenApiDocument(), { lineWidth: 0, aliasDuplicateObjects: false });
 }

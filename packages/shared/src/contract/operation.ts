@@ -15,11 +15,16 @@ export interface Operation {
   examples?: { request?: unknown; response?: unknown };
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** `contentType` text/event-stream: `schema` is the data of its `status` events. */
-  success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /**
+   * `contentType`: text media types the answer may take (with `schema`, besides JSON); text/event-stream alone
+   * means a live feed whose `status` events carry `schema`.
+   */
+  success: { status: number; description: string; schema?: z.ZodType; contentType?: string | string[] };
   errors: ErrorKind[];
   /** Served by the worker as well (agents at scale post feedback there). */
   alsoOnWorker?: boolean;
+  /** Guarded by ADMIN_TOKEN when the service runs with one (a bearer token; 401 otherwise). */
+  admin?: boolean;
 }
 
 export const BODY: ErrorKind[] = ['NO_JSON', 'BAD_JSON', 'BODY_TOO_LARGE', 'BAD_CONTENT_TYPE'];

@@ -55,6 +55,7 @@ export const OPERATIONS: Operation[] = [
       schema: healthResponse,
     },
     errors: ['BAD_QUERY'],
+    alsoOnWorker: true,
   },
   {
     method: 'get',
@@ -64,10 +65,23 @@ export const OPERATIONS: Operation[] = [
     tag: 'service',
     success: {
       status: 200,
-      description: 'the settings in force, passwords masked',
+      description: 'the settings in force, passwords masked; as `NAME=value` lines for Accept: text/plain',
       schema: z.record(z.string(), z.unknown()),
+      contentType: 'text/plain',
     },
     errors: ['BAD_QUERY', 'UNSUPPORTED_MEDIA_TYPE'],
+    admin: true,
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'get metrics',
+    tag: 'service',
+    success: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
+    errors: ['BAD_QUERY'],
+    alsoOnWorker: true,
+    admin: true,
   },
   {
     method: 'get',
@@ -78,7 +92,7 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'YAML for Accept: application/x-yaml, an HTML page for text/html',
-      contentType: 'application/x-yaml',
+      contentType: ['application/x-yaml', 'text/html'],
     },
     errors: ['UNSUPPORTED_MEDIA_TYPE'],
   },
@@ -88,7 +102,11 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getDevManual',
     summary: 'get development manual',
     tag: 'docs',
-    success: { status: 302, description: 'redirect to /docs/dev/index.html' },
+    success: {
+      status: 302,
+      description: 'redirect to /docs/dev/index.html, with a line of text (or HTML) saying so',
+      contentType: ['text/plain', 'text/html'],
+    },
     errors: [],
   },
 
@@ -112,7 +130,7 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'streams, oldest first',
-      schema: z.object({ streams: z.array(streamObject) }),
+      schema: z.object({ streams: z.array(streamObject).describe('one page of streams') }),
     },
     errors: COMMON,
   },
@@ -134,7 +152,11 @@ export const OPERATIONS: Operation[] = [
     summary: 'count streams',
     tag: 'streams',
     query: streamFilters,
-    success: { status: 200, description: 'how many streams match', schema: z.object({ streams_count: z.int() }) },
+    success: {
+      status: 200,
+      description: 'how many streams match',
+      schema: z.object({ streams_count: z.int().describe('the number of matching streams') }),
+    },
     errors: COMMON,
   },
   {
@@ -147,7 +169,9 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'log records restricted to targets, oldest first',
-      schema: z.object({ logs: z.array(logRecord.partial()) }),
+      schema: z.object({
+        logs: z.array(logRecord.partial()).describe('one page of log records, with the fields of targets'),
+      }),
     },
     errors: COMMON,
   },
@@ -176,7 +200,7 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'pending streams in queue order (at most 1000)',
-      schema: z.object({ streams: z.array(streamObject) }),
+      schema: z.object({ streams: z.array(streamObject).describe('the pending streams, next to be taken first') }),
     },
     errors: [...COMMON, 'REQUIRED_QUERY'],
   },
@@ -190,7 +214,9 @@ export const OPERATIONS: Operation[] = [
     success: {
       status: 200,
       description: 'the streams taken, now in_progress (at most 1000)',
-      schema: z.object({ streams: z.array(streamObject) }),
+      schema: z.object({
+        streams: z.array(streamObject).describe('the streams taken; an empty list when there is no work'),
+      }),
     },
     errors: [...BODY, ...DATABASE],
   },
@@ -278,7 +304,11 @@ export const OPERATIONS: Operation[] = [
     summary: 'get group count',
     tag: 'groups',
     query: groupFilters,
-    success: { status: 200, description: 'how many groups match', schema: z.object({ groups_count: z.int() }) },
+    success: {
+      status: 200,
+      description: 'how many groups match',
+      schema: z.object({ groups_count: z.int().describe('the number of matching groups') }),
+    },
     errors: COMMON,
   },
   {

@@ -14,13 +14,13 @@ export const peekQueueQuery = z.object({
 export type PeekQueueQuery = z.infer<typeof peekQueueQuery>;
 
 export const queueFilters = z.strictObject({
-  stream_ids: z.array(uuid).max(QUEUE_BATCH_MAX).optional(),
-  names: z.array(streamName).max(QUEUE_BATCH_MAX).optional(),
+  stream_ids: z.array(uuid).max(QUEUE_BATCH_MAX).optional().describe('take only streams with these ids'),
+  names: z.array(streamName).max(QUEUE_BATCH_MAX).optional().describe('take only streams with these names'),
 });
 export type QueueFilters = z.infer<typeof queueFilters>;
 
 export const takeQueueBody = z.strictObject({
-  filters: queueFilters,
-  limit: int(1),
+  filters: queueFilters.describe('which pending streams may be taken; {} takes any'),
+  limit: int(1).describe('how many streams to take at most (never more than 1000): the free slots of the agent'),
 });
 export type TakeQueueBody = z.infer<typeof takeQueueBody>;

@@ -30,30 +30,56 @@ const url = z
   .refine(isStorableText, { message: 'contains a character that cannot be stored' });
 
 const sourceFields = {
-  reference: boundedString(256).min(1),
-  roi: rect.default([0, 0, 0, 0]),
-  droi: rect.default([0, 0, 0, 0]),
-  rotation: z.literal([0, 90, 180, 270]).default(0),
+  reference: boundedString(256)
+    .min(1)
+    .describe('where the video comes from: a camera URL (rtsp, http), a video file path or URL, or a folder of images'),
+  roi: rect
+    .default([0, 0, 0, 0])
+    .describe(
+      'region of interest [x, y, width, height] in pixels, cut from each frame before detection; zeros: the whole frame',
+    ),
+  droi: rect
+    .default([0, 0, 0, 0])
+    .describe(
+      'detection region [x, y, width, height], relative to roi: a face counts only inside it; zeros: everywhere',
+    ),
+  rotation: z
+    .literal([0, 90, 180, 270])
+    .default(0)
+    .describe('clockwise rotation of each frame, in degrees, before processing'),
 };
 
+const sourceType = (type: string, what: string) => z.literal(type).describe(`the kind of source: ${what}`);
+
 export const streamData = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('udp'), ...sourceFields }),
-  z.strictObject({ type: z.literal('tcp'), ...sourceFields }),
-  z.strictObject({ type: z.literal('videofile'), ...sourceFields }),
-  z.strictObject({ type: z.literal('images'), ...sourceFields, mask: boundedString(256).optional() }),
+  z.strictObject({ type: sourceType('udp', 'a live camera over RTSP with UDP transport'), ...sourceFields }),
+  z.strictObject({ type: sourceType('tcp', 'a live camera over RTSP with TCP transport'), ...sourceFields }),
+  z.strictObject({ type: sourceType('videofile', 'a video file, processed to its end'), ...sourceFields }),
+  z.strictObject({
+    type: sourceType('images', 'a folder of still images'),
+    ...sourceFields,
+    mask: boundedString(256).optional().describe('which files of the folder to read, as a file-name mask (*.jpg)'),
+  }),
 ]);
 
-const handlerRef = z.strictObject({ handler_id: uuid });
+const handlerRef = z.strictObject({ handler_id: uuid.describe('the id of the handler in LUNA PLATFORM') });
 
 export const eventHandler = z.strictObject({
-  origin: url,
-  api_version: int(1, 1000).default(6),
-  bestshot_handler: handlerRef,
-  detection_handler: handlerRef.nullable().default(null),
-  frame_store: url.optional(),
+  origin: url.describe('the address of the LUNA PLATFORM API that receives the results'),
+  api_version: int(1, 1000).default(6).describe('the version of the LUNA PLATFORM API used to send events'),
+  bestshot_handler: handlerRef.describe('the handler that processes the best shots of faces and bodies'),
+  detection_handler: handlerRef
+    .nullable()
+    .default(null)
+    .describe('the handler that processes body detections; null when none'),
+  frame_store: url.optional().describe('where the source frames of best shots are stored'),
   authorization: z
-    .union([z.strictObject({ token: boundedString(4096).min(1) }), z.strictObject({ account_id: uuid })])
-    .optional(),
+    .union([
+      z.strictObject({ token: boundedString(4096).min(1).describe('a LUNA PLATFORM token') }),
+      z.strictObject({ account_id: uuid.describe('the LUNA PLATFORM account to send as') }),
+    ])
+    .optional()
+    .describe('how the agent authenticates with LUNA PLATFORM: a token or an account id'),
 });
 
 const unit = boundedNumber(0, 1);
@@ -62,73 +88,116 @@ const angle = int(0, 180);
 export const policies = z.strictObject({
   sending: z
     .strictObject({
-      time_period_of_searching: boundedNumber(-1, 1e9).default(-1),
-      silent_period: boundedNumber(0, 1e9).default(0),
-      type: z.enum(['sec', 'frames']).default('sec'),
-      number_of_bestshots_to_send: int(1, 1_000_000).default(1),
-      send_only_full_set: z.boolean().default(true),
-      delete_track_after_sending: z.boolean().default(false),
+      time_period_of_searching: boundedNumber(-1, 1e9)
+        .default(-1)
+        .describe('how long to look for the best shot of a track, in units of type; -1: until the track ends'),
+      silent_period: boundedNumber(0, 1e9).default(0).describe('how long to wait after sending, in units of type'),
+      type: z.enum(['sec', 'frames']).default('sec').describe('the unit of the two periods: seconds or frames'),
+      number_of_bestshots_to_send: int(1, 1_000_000).default(1).describe('how many best shots to send per track'),
+      send_only_full_set: z
+        .boolean()
+        .default(true)
+        .describe('send only when the full number of best shots has been collected'),
+      delete_track_after_sending: z.boolean().default(false).describe('forget a track once its best shots are sent'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('when and how many best shots are sent'),
   primary_track_policy: z
     .strictObject({
-      use_primary_track_policy: z.boolean().default(false),
-      best_shot_min_size: int(0, 65536).default(70),
-      best_shot_proper_size: int(0, 65536).default(140),
+      use_primary_track_policy: z
+        .boolean()
+        .default(false)
+        .describe('follow only the largest face in the frame (an access-control camera)'),
+      best_shot_min_size: int(0, 65536).default(70).describe('the smallest face, in pixels, that may be a best shot'),
+      best_shot_proper_size: int(0, 65536)
+        .default(140)
+        .describe('the face size, in pixels, from which a best shot is sent at once'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('settings for following one main face'),
   liveness: z
     .strictObject({
-      use_mask_liveness_filtration: z.boolean().default(false),
-      use_flying_faces_liveness_filtration: z.boolean().default(false),
-      use_shoulders_liveness_filtration: z.boolean().default(false),
-      liveness_mode: z.literal([0, 1, 2]).default(0),
-      number_of_liveness_checks: int(0, 1_000_000).default(0),
-      liveness_threshold: unit.default(0),
-      livenesses_weights: z.tuple([unit, unit, unit]).default([0, 0, 0]),
-      mask_backgrounds_count: int(0, 1_000_000).default(0),
+      use_mask_liveness_filtration: z
+        .boolean()
+        .default(false)
+        .describe('reject faces that fail the mask liveness check'),
+      use_flying_faces_liveness_filtration: z
+        .boolean()
+        .default(false)
+        .describe('reject faces that fail the flying-faces liveness check'),
+      use_shoulders_liveness_filtration: z
+        .boolean()
+        .default(false)
+        .describe('reject faces that fail the shoulders liveness check'),
+      liveness_mode: z
+        .literal([0, 1, 2])
+        .default(0)
+        .describe(
+          'which frames are checked: 0 the best shot only, 1 the first frames of a track, 2 the frames of a track',
+        ),
+      number_of_liveness_checks: int(0, 1_000_000).default(0).describe('how many frames of a track are checked'),
+      liveness_threshold: unit.default(0).describe('the score, 0 to 1, from which a face counts as live'),
+      livenesses_weights: z
+        .tuple([unit, unit, unit])
+        .default([0, 0, 0])
+        .describe('the weights, 0 to 1, of the mask, flying-faces and shoulders checks in the combined score'),
+      mask_backgrounds_count: int(0, 1_000_000).default(0).describe('how many background frames the mask check uses'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('liveness checks applied to faces before they are sent'),
   filtering: z
     .strictObject({
-      min_score: unit.default(0.5187),
-      detection_yaw_threshold: angle.default(40),
-      detection_pitch_threshold: angle.default(40),
-      detection_roll_threshold: angle.default(30),
-      yaw_number: int(1, 1_000_000).default(1),
-      yaw_collection_mode: z.boolean().default(false),
-      mouth_occlusion_threshold: unit.default(0),
+      min_score: unit.default(0.5187).describe('the lowest quality score, 0 to 1, of a best shot'),
+      detection_yaw_threshold: angle.default(40).describe('the largest head yaw, in degrees, of a best shot'),
+      detection_pitch_threshold: angle.default(40).describe('the largest head pitch, in degrees, of a best shot'),
+      detection_roll_threshold: angle.default(30).describe('the largest head roll, in degrees, of a best shot'),
+      yaw_number: int(1, 1_000_000).default(1).describe('how many frames the yaw is averaged over'),
+      yaw_collection_mode: z.boolean().default(false).describe('collect yaw over yaw_number frames before deciding'),
+      mouth_occlusion_threshold: unit
+        .default(0)
+        .describe('the largest share, 0 to 1, of the mouth that may be covered; 0: no check'),
     })
-    .prefault({}),
-  frame_processing_mode: z.enum(['auto', 'full', 'scale']).default('auto'),
-  real_time_mode_fps: int(0, 1000).default(0),
-  ffmpeg_threads_number: int(0, 1024).default(0),
+    .prefault({})
+    .describe('which detections may become best shots'),
+  frame_processing_mode: z
+    .enum(['auto', 'full', 'scale'])
+    .default('auto')
+    .describe('process full frames, scaled-down frames, or let the agent choose'),
+  real_time_mode_fps: int(0, 1000)
+    .default(0)
+    .describe('frames per second to process from a video file; 0: every frame, as fast as possible'),
+  ffmpeg_threads_number: int(0, 1024).default(0).describe('decoder threads; 0: chosen by the decoder'),
   healthcheck: z
     .strictObject({
-      max_error_count: int(0).default(10),
-      period: int(0).default(3600),
-      retry_delay: int(0).default(5),
+      max_error_count: int(0).default(10).describe('how many read errors within period end the stream as failed'),
+      period: int(0).default(3600).describe('the window, in seconds, in which read errors are counted'),
+      retry_delay: int(0).default(5).describe('seconds between reconnection attempts'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('how a live source is reconnected after read errors'),
 });
 
-const place = boundedString(36).nullable().default(null);
+const place = (what: string) => boundedString(36).nullable().default(null).describe(what);
 export const location = z.strictObject({
-  city: place,
-  area: place,
-  district: place,
-  street: place,
-  house_number: place,
+  city: place('the city'),
+  area: place('the area within the city'),
+  district: place('the district'),
+  street: place('the street'),
+  house_number: place('the house number'),
   geo_position: z
-    .strictObject({ latitude: boundedNumber(-90, 90), longitude: boundedNumber(-180, 180) })
+    .strictObject({
+      latitude: boundedNumber(-90, 90).describe('degrees north (negative: south)'),
+      longitude: boundedNumber(-180, 180).describe('degrees east (negative: west)'),
+    })
     .nullable()
-    .default(null),
+    .default(null)
+    .describe('the camera position'),
 });
 
 export const autorestartSettings = z.strictObject({
-  restart: z.literal([0, 1]).default(1),
-  attempt_count: int(1).default(10),
-  delay: int(0).default(60),
+  restart: z.literal([0, 1]).default(1).describe('1: a failed stream is queued again by itself; 0: it stays failed'),
+  attempt_count: int(1).default(10).describe('how many restarts in a row are made before giving up'),
+  delay: int(0).default(60).describe('seconds from a failure to its restart'),
 });
 
 export const AUTORESTART_STATUSES = ['disabled', 'enabled', 'in_progress', 'failed'] as const;
@@ -136,52 +205,71 @@ export type AutorestartStatus = (typeof AUTORESTART_STATUSES)[number];
 
 /** Body of POST /1/streams and PUT /1/streams/{stream_id}. */
 export const streamInput = z.strictObject({
-  account_id: accountId,
-  name: streamName.default(''),
-  description: streamDescription.default(''),
-  data: streamData,
-  event_handler: eventHandler,
-  policies: policies.prefault({}),
-  location: location.prefault({}),
-  autorestart: autorestartSettings.prefault({}),
-  status: z.enum(['pending', 'pause']).default('pending'),
-  group_name: groupName.optional(),
+  account_id: accountId.describe('the account the stream belongs to; agents use it with LUNA PLATFORM'),
+  name: streamName.default('').describe('a name for people; names need not be unique'),
+  description: streamDescription.default('').describe('free text about the stream'),
+  data: streamData.describe('the video source: its kind, where it is, and which part of the frame to use'),
+  event_handler: eventHandler.describe('where and how the agent sends what it finds'),
+  policies: policies
+    .prefault({})
+    .describe('how the agent processes the stream; every setting left out takes its default'),
+  location: location.prefault({}).describe('where the camera is; every place left out is null'),
+  autorestart: autorestartSettings.prefault({}).describe('whether and how a failed stream is restarted'),
+  status: z
+    .enum(['pending', 'pause'])
+    .default('pending')
+    .describe('pending: queued for an agent at once; pause: stored without processing'),
+  group_name: groupName.optional().describe('a group of the same account to attach the stream to'),
 });
 export type StreamInput = z.infer<typeof streamInput>;
 
 /** Body of DELETE /1/streams: ids OR names, up to 1000 each. */
 export const deleteStreamsBody = z.strictObject({
-  stream_ids: z.array(uuid).max(1000).optional(),
-  names: z.array(streamName).max(1000).optional(),
+  stream_ids: z.array(uuid).max(1000).optional().describe('delete the streams with these ids'),
+  names: z.array(streamName).max(1000).optional().describe('delete the streams with these names'),
 });
 export type DeleteStreamsBody = z.infer<typeof deleteStreamsBody>;
 
-export const createdStream = z.object({ stream_id: uuid, version: z.int() });
+export const createdStream = z.object({
+  stream_id: uuid.describe('the id of the stream'),
+  version: z.int().describe('the version of the stream now: 1 after create, one more after each put'),
+});
 export type CreatedStream = z.infer<typeof createdStream>;
 
 const timeOut = z.iso.datetime();
 
 /** The stream object of spec 3.9, keys in the spec's order. */
 export const streamObject = z.object({
-  stream_id: uuid,
-  account_id: uuid,
-  name: z.string(),
-  description: z.string(),
-  data: streamData,
-  event_handler: eventHandler,
-  policies,
-  location,
-  autorestart: autorestartSettings.extend({
-    current_attempt: z.int(),
-    last_attempt_time: timeOut.nullable(),
-    status: z.enum(AUTORESTART_STATUSES),
-  }),
-  version: z.int(),
-  create_time: timeOut,
-  status: z.enum(STORED_STATUSES),
-  last_error: z.string().nullable(),
-  video_info: z.record(z.string(), z.unknown()).nullable(),
-  groups: z.array(z.string()),
+  stream_id: uuid.describe('the id of the stream'),
+  account_id: uuid.describe('the account the stream belongs to'),
+  name: z.string().describe('the name of the stream'),
+  description: z.string().describe('the description of the stream'),
+  data: streamData.describe('the video source'),
+  event_handler: eventHandler.describe('where and how the agent sends what it finds'),
+  policies: policies.describe('how the agent processes the stream, every default filled in'),
+  location: location.describe('where the camera is'),
+  autorestart: autorestartSettings
+    .extend({
+      current_attempt: z.int().describe('how many restarts have been made since the stream last ran well'),
+      last_attempt_time: timeOut.nullable().describe('when the last restart was made; null before the first'),
+      status: z
+        .enum(AUTORESTART_STATUSES)
+        .describe('disabled (restart is 0), enabled, in_progress (a restart is due) or failed (attempts used up)'),
+    })
+    .describe('the restart settings and where the restarts stand'),
+  version: z
+    .int()
+    .describe('rises whenever the stream is taken from its agent or replaced; an agent holds the version it was given'),
+  create_time: timeOut.describe('when the stream was created'),
+  status: z
+    .enum(STORED_STATUSES)
+    .describe('pending (queued), in_progress (an agent runs it), done, pause, cancel or failure'),
+  last_error: z.string().nullable().describe('the error of the last failure; null until one, and after a new take'),
+  video_info: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('what the agent last reported about the video (size, frame rate, progress); null until it reports'),
+  groups: z.array(z.string()).describe('the names of the groups the stream is attached to'),
 });
 export type StreamObject = z.infer<typeof streamObject>;
 export type StreamData = z.infer<typeof streamData>;
@@ -210,8 +298,11 @@ export type ListStreamsQuery = z.infer<typeof listStreamsQuery>;
 /** Body of PATCH /1/streams/{stream_id} (spec 4.7): at least one field. */
 export const patchStreamBody = z
   .strictObject({
-    description: streamDescription.optional(),
-    status: z.enum(['pending', 'pause', 'cancel']).optional(),
+    description: streamDescription.optional().describe('the new description'),
+    status: z
+      .enum(['pending', 'pause', 'cancel'])
+      .optional()
+      .describe('pending: queue it again; pause: stop it for now; cancel: stop it for good'),
   })
   .refine((body) => body.description !== undefined || body.status !== undefined, {
     message: 'at least one field must have a value',

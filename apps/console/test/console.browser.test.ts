@@ -181,6 +181,28 @@ maybe('the console in Chromium', () => {
     await expect(page.locator('tr[data-stream-id]').count()).resolves.toBe(2);
   });
 
+  it('edits a group description and deletes the group', async () => {
+    const groups = async () =>
+      ((await (await fetch(`${api.url}/1/groups?account_id=${ACCOUNT}`)).json()) as Record<string, string>[]).filter(
+        (g) => g.group_name === 'spare',
+      );
+    await page.goto(`${api.url}/console/groups?account_id=${ACCOUNT}`);
+    const create = page.getByRole('form', { name: 'Create a group' });
+    await create.getByLabel('Group name').fill('spare');
+    await create.getByRole('button', { name: 'Create group' }).click();
+    const spare = page.locator('tr[data-group="spare"]');
+    await spare.waitFor();
+    await spare.getByRole('button', { name: 'Edit description' }).click();
+    await spare.getByLabel('Description of spare').fill('kept for later');
+    await spare.getByRole('button', { name: 'Save' }).click();
+    await spare.locator('td', { hasText: /^kept for later$/ }).waitFor();
+    expect((await groups())[0]?.description).toBe('kept for later');
+    await spare.getByRole('button', { name: 'Delete…' }).click();
+    await spare.getByRole('button', { name: 'Yes, delete spare' }).click();
+    await spare.waitFor({ state: 'detached' });
+    expect(await groups()).toEqual([]);
+  });
+
   it('shows the API error of a bad JSON edit at its field, and saves a good one', async () => {
     await page.goto(`${api.url}/console/streams/${fileId}`);
     await page.getByRole('button', { name: 'Edit as JSON' }).click();

@@ -11,6 +11,7 @@ import {
   type RedisState,
 } from '@luna-streams/shared';
 import { Worker, type Job, type Queue } from 'bullmq';
+import { closeWorkerWithin } from './close-worker';
 import { startFallback, type FallbackState } from './jobs-fallback';
 import type { JobContext } from './jobs/context';
 import { recordRun } from './jobs/record';
@@ -133,17 +134,7 @@ export function startJobs(ctx: JobContext, jobsQueue: Queue, db: Database): Jobs
       watch.stop();
       await fallback.stop();
       await fallbackStore.close();
-      // worker.close() waits for the running jobs, then tells Redis; while Redis is away
-      // that would be for ever, so only the handlers' own (PostgreSQL) work is waited for.
-      const closing = reachable
-        ? worker.close()
-        : Promise.allSettled([...inFlight]).then(() => void worker.close().catch(() => undefined));
-      let late: NodeJS.Timeout | undefined;
-      const closed = await Promise.race([
-        closing.then(() => true),
-        new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), JOBS_STOP_MS))),
-      ]);
-      clearTimeout(late);
+      const closed = await closeWorkerWithin(worker, inFlight, reachable, JOBS_STOP_MS);
       if (!closed) logger.warn({ deadline_ms: JOBS_STOP_MS }, 'jobs did not finish in time; left behind');
       // QUIT would wait on a Redis that stopped answering.
       if (reachable) await closeRedis(connection);

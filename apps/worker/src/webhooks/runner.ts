@@ -14,6 +14,7 @@ import {
   type WebhookWakeup,
 } from '@luna-streams/shared';
 import { Worker, type Queue } from 'bullmq';
+import { closeWorkerWithin } from '../close-worker';
 import { deliver } from './deliver';
 import { WebhookOutbox } from './outbox';
 import { WebhookSender } from './sender';
@@ -87,18 +88,9 @@ export function startWebhooks(
     async stop() {
       await outbox.stop();
       // Attempts in flight are leased in PostgreSQL: one left behind is tried again once its lease ends.
-      // worker.close() waits for Redis; while Redis is away only the attempts themselves are waited for.
       const reachable = watch.state().up;
       watch.stop();
-      const closing = reachable
-        ? worker.close()
-        : Promise.allSettled([...inFlight]).then(() => void worker.close().catch(() => undefined));
-      let late: NodeJS.Timeout | undefined;
-      const closed = await Promise.race([
-        closing.then(() => true),
-        new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), WEBHOOKS_STOP_MS))),
-      ]);
-      clearTimeout(late);
+      const closed = await closeWorkerWithin(worker, inFlight, reachable, WEBHOOKS_STOP_MS);
       if (!closed) logger.warn({ deadline_ms: WEBHOOKS_STOP_MS }, 'webhook attempts did not finish in time');
       sender.close();
       if (closed && reachable) await closeRedis(connection).catch(() => connection.disconnect());

@@ -12,7 +12,8 @@ export interface FeedRow extends StatusEvent {
   groups: string[];
 }
 
-interface RawRow {
+/** A stream log row's event columns as `pg` returns them (seq as text, log_time as a Date). */
+export interface LogEventColumns {
   seq: string;
   stream_id: string;
   account_id: string;
@@ -21,6 +22,9 @@ interface RawRow {
   error: string | null;
   video_info: StatusEvent['video_info'];
   log_time: Date;
+}
+
+interface RawRow extends LogEventColumns {
   groups: string[];
 }
 
@@ -44,7 +48,8 @@ function filterConditions(filter: EventsFilter, values: unknown[]): string[] {
   return conditions;
 }
 
-function toFeedRow(row: RawRow): FeedRow {
+/** The event record of a log row: the same for the live feed and for webhooks. */
+export function toStatusEvent(row: LogEventColumns): StatusEvent {
   return {
     seq: Number(row.seq),
     stream_id: row.stream_id,
@@ -54,8 +59,11 @@ function toFeedRow(row: RawRow): FeedRow {
     error: row.error,
     video_info: row.video_info ?? null,
     log_time: row.log_time.toISOString(),
-    groups: row.groups,
   };
+}
+
+function toFeedRow(row: RawRow): FeedRow {
+  return { ...toStatusEvent(row), groups: row.groups };
 }
 
 export function createStreamLogFeed(db: Database) {

@@ -1,5 +1,6 @@
 import type { StatusEvent } from '../contract/events';
 import type { Database } from './database';
+import { toStatusEvent, type LogEventColumns } from './stream-log-feed';
 import { translatingErrors } from './translate';
 
 // The worker's side of webhooks (docs/dev/webhooks.md): turning log rows into deliveries
@@ -64,19 +65,11 @@ export interface ClaimedDelivery {
   event: StatusEvent;
 }
 
-interface ClaimRow {
+interface ClaimRow extends LogEventColumns {
   delivery_id: string;
   webhook_id: string;
   wake: number;
   attempts: number;
-  seq: string;
-  stream_id: string;
-  account_id: string;
-  status: StatusEvent['status'];
-  version: number;
-  error: string | null;
-  video_info: StatusEvent['video_info'];
-  log_time: Date;
   give_up_at: Date;
   enabled: boolean;
   url: string;
@@ -121,16 +114,7 @@ export function createWebhookDeliveriesRepository(db: Database) {
         secret: row.secret,
         previous_secret: row.previous_secret,
         give_up_at: row.give_up_at,
-        event: {
-          seq: Number(row.seq),
-          stream_id: row.stream_id,
-          account_id: row.account_id,
-          status: row.status,
-          version: row.version,
-          error: row.error,
-          video_info: row.video_info ?? null,
-          log_time: row.log_time.toISOString(),
-        },
+        event: toStatusEvent(row),
       };
     },
 

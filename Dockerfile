@@ -31,6 +31,6 @@ COPY --from=build /app/apps/console/dist apps/console/dist
 COPY prisma prisma
 COPY docs docs
 USER node
-EXPOSE 5160 5161
+EXPOSE 5160 5161 5162 5163
 # node is PID 1's child only through tini-free exec form: it receives SIGTERM itself.
 CMD ["node", "apps/api/dist/main.js"]

@@ -1,17 +1,22 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import autocannon from 'autocannon';
+import { freePort } from '../test/support/redis-server';
 import { seedStreams } from '../test/support/seed';
 import { analyze, freshDatabase, report, startService, waitForMirror, type Figure } from './support';
 
 // Overload is not an outage (docs/dev/operations.md, Overload): 200 clients of heavy list requests (pages of 100
 // whole streams, 164 KB of JSON each, out of 100,000) for 20 s against the API as it ships
-// (10 connections, DB_POOL_MAX_WAITING 100), while /healthcheck is polled every 100 ms on
-// a new connection each time, as a load balancer does. The clients ignore Retry-After and
-// ask again at once, the worst case. The load runs in a child process, so the poll's
-// timings are the service's and not the load generator's.
-// Targets: every health answer 200 within 1 s; no answer with code 2 (the database is
-// fine); every overload answer carries Retry-After.
+// (10 connections, DB_POOL_MAX_WAITING 100) and deployed (MANAGEMENT_PORT set, as in
+// docker-compose.yml), while /healthcheck is polled every 100 ms on a new connection each
+// time, as a load balancer does: on the management port, where the deployment points its
+// checks, and on the traffic port beside it. The clients ignore Retry-After and ask again at
+// once, the worst case. The load runs in a child process, so the poll's timings are the
+// service's and not the load generator's.
+// Targets: every health answer on the management port 200 within 1 s; no answer with code 2
+// (the database is fine); every overload answer carries Retry-After. The traffic port's
+// figure is shown, without a target: a health check there waits behind the clients' burst of
+// new connections (Node 20 accepts one per event-loop turn).
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 100_000);
 const CLIENTS = 200;
@@ -118,8 +123,11 @@ function startLoad(url: string): { started: Promise<void>; done: () => boolean; 
   return { started, done: () => finished, totals };
 }
 
-function figures(idle: Poll[], loaded: Poll[], load: LoadTotals): Figure[] {
-  const healthy = loaded.filter((p) => p.status === 200 && p.ms < 1000).length;
+function within1s(polls: Poll[]): number {
+  return polls.filter((p) => p.status === 200 && p.ms < 1000).length;
+}
+
+function figures(idle: Poll[], loaded: Poll[], onTraffic: Poll[], load: LoadTotals): Figure[] {
   const code2 = load.answers['503 code 2'] ?? 0;
   const overload = load.answers['503 code 3'] ?? 0;
   const share = (n: number) => `${((100 * n) / Math.max(1, load.total)).toFixed(2)}%`;
@@ -133,18 +141,25 @@ function figures(idle: Poll[], loaded: Poll[], load: LoadTotals): Figure[] {
   });
   return [
     row(
-      'health answers 200 within 1 s, 200 clients of heavy lists',
-      `${healthy} of ${loaded.length}`,
-      `${idle.filter((p) => p.status === 200 && p.ms < 1000).length} of ${idle.length} (idle)`,
+      'health on MANAGEMENT_PORT: 200 within 1 s, 200 clients of heavy lists',
+      `${within1s(loaded)} of ${loaded.length}`,
+      `${within1s(idle)} of ${idle.length} (idle)`,
       'all',
-      healthy === loaded.length && loaded.length > 0,
+      within1s(loaded) === loaded.length && loaded.length > 0,
     ),
     row(
-      'health p99 under that load',
+      'health on MANAGEMENT_PORT: p99 under that load',
       `${p99(loaded).toFixed(1)} ms`,
       `${p99(idle).toFixed(1)} ms (idle)`,
       '< 1000 ms',
       p99(loaded) < 1000,
+    ),
+    row(
+      'health on the traffic port (PORT): 200 within 1 s',
+      `${within1s(onTraffic)} of ${onTraffic.length}`,
+      '-',
+      '-',
+      null,
     ),
     row('answers with code 2 (database unavailable)', share(code2), '-', '0', code2 === 0),
     row(
@@ -171,26 +186,34 @@ async function main(): Promise<void> {
       returnIds: false,
     });
     await analyze(db.url);
-    const app = await startService('api', db.url);
+    const managementPort = await freePort();
+    const management = `http://127.0.0.1:${managementPort}`;
+    const app = await startService('api', db.url, { MANAGEMENT_PORT: String(managementPort) });
     try {
       await waitForMirror(db.url);
       const idleUntil = Date.now() + 3000;
-      const idle = await pollHealth(app.url, () => Date.now() > idleUntil);
+      const idle = await pollHealth(management, () => Date.now() > idleUntil);
       process.stdout.write(`${CLIENTS} clients on ${HEAVY} for ${SECONDS} s, /healthcheck every ${POLL_EVERY_MS} ms\n`);
       const load = startLoad(app.url + HEAVY);
       await load.started;
-      const loaded = await pollHealth(app.url, load.done);
+      const [loaded, onTraffic] = await Promise.all([
+        pollHealth(management, load.done),
+        pollHealth(app.url, load.done),
+      ]);
       const totals = await load.totals;
       process.stdout.write(`answers: ${JSON.stringify(totals.answers)}; socket errors ${totals.errors}\n`);
       const slow = loaded.filter((p) => p.status !== 200 || p.ms >= 1000);
-      process.stdout.write(`health polls not 200 within 1 s: ${JSON.stringify(slow)}\n`);
+      process.stdout.write(`management port health polls not 200 within 1 s: ${JSON.stringify(slow)}\n`);
+      const slowOnTraffic = onTraffic.filter((p) => p.status !== 200 || p.ms >= 1000);
+      process.stdout.write(`traffic port health polls not 200 within 1 s: ${JSON.stringify(slowOnTraffic)}\n`);
       if (slow.length > 0) process.stdout.write(`the API's last output:\n${app.output().slice(-3000)}\n`);
-      report('overload', figures(idle, loaded, totals), {
+      report('overload', figures(idle, loaded, onTraffic, totals), {
         streams: STREAMS,
         clients: CLIENTS,
         path: HEAVY,
         totals,
         health: loaded,
+        health_on_traffic_port: onTraffic,
       });
     } finally {
       await app.stop();

@@ -59,7 +59,7 @@ afterAll(() => api.close());
 async function followFeedAsB(): Promise<request.Response> {
   const http = createHttpServer(api.app, api.deps.config, api.deps.logger);
   const server = http.server.listen(0);
-  api.deps.shutdown.setServer(http);
+  api.deps.shutdown.addServer(http);
   await api.deps.events.current();
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const feed = await FeedReader.open(`${base}/1/streams/events?${B}&last_event_id=0`);

@@ -22,6 +22,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
 
 export interface TestApi {
   app: ReturnType<typeof composeApi>['app'];
+  /** The management port's app (MANAGEMENT_PORT): health and metrics only. */
+  management: ReturnType<typeof composeApi>['management'];
   deps: ReturnType<typeof composeApi>['deps'];
   pendingQueue: ReturnType<typeof composeApi>['pendingQueue'];
   database: TestDatabase;
@@ -32,13 +34,14 @@ export interface TestApi {
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, env);
-  const { app, deps, shutdown, pendingQueue } = composeApi(
+  const { app, management, deps, shutdown, pendingQueue } = composeApi(
     config,
     createLogger({ level: 'silent', name: 'test', pretty: false }),
   );
   const answers = checkAnswers(app);
   return {
     app,
+    management,
     deps,
     pendingQueue,
     database,

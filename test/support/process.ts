@@ -22,7 +22,13 @@ export interface RunningApp {
 export async function startApp(
   main: 'api' | 'worker',
   env: Record<string, string>,
-  options: { compiled?: boolean; nodeArgs?: string[]; descriptorLimit?: number } = {},
+  options: {
+    compiled?: boolean;
+    nodeArgs?: string[];
+    descriptorLimit?: number;
+    /** Where to wait for /healthcheck when not the app's own port (a worker without HTTP). */
+    healthPort?: number;
+  } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
   const prefix = env.REDIS_PREFIX ?? `{luna-test-${randomBytes(4).toString('hex')}}`;
@@ -72,7 +78,8 @@ export async function startApp(
   const answers = async () => {
     if (exitCode !== undefined) throw new Error(`${main} exited with ${exitCode}:\n${output}`);
     try {
-      return (await fetch(`${url}/healthcheck`)).status === 200;
+      const healthUrl = options.healthPort === undefined ? url : `http://127.0.0.1:${options.healthPort}`;
+      return (await fetch(`${healthUrl}/healthcheck`)).status === 200;
     } catch {
       return false; // not listening yet
     }

@@ -2,6 +2,7 @@ import {
   connectInfrastructure,
   createFeedbackRepository,
   createGroupsRepository,
+  createManagementApp,
   createMetrics,
   createQueueRepository,
   createStreamChangesRepository,
@@ -19,6 +20,7 @@ import {
   type Logger,
 } from '@luna-streams/shared';
 import { createApp } from './app';
+import { serviceRouter } from './routes/service';
 import { FeedHub } from './events/feed-hub';
 import type { ApiDeps } from './deps';
 
@@ -82,5 +84,6 @@ export function composeApi(config: Config, logger: Logger) {
     metrics,
     dashboardQueues: [pendingQueue, jobsQueue, webhooksQueue],
   };
-  return { app: createApp(deps), deps, shutdown, pendingQueue };
+  const management = createManagementApp(serviceRouter(deps), logger);
+  return { app: createApp(deps), management, deps, shutdown, pendingQueue };
 }

@@ -26,6 +26,8 @@ export function configView(config: Config): Record<string, unknown> {
     LUNA_STREAMS_HTTP: {
       port: config.PORT,
       worker_port: config.WORKER_PORT,
+      management_port: config.MANAGEMENT_PORT ?? null,
+      worker_management_port: config.WORKER_MANAGEMENT_PORT ?? null,
       request_timeout_ms: config.HTTP_REQUEST_TIMEOUT_MS,
       headers_timeout_ms: config.HTTP_HEADERS_TIMEOUT_MS,
       keep_alive_timeout_ms: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,

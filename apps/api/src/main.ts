@@ -1,4 +1,11 @@
-import { createHttpServer, createLogger, listen, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
+import {
+  createHttpServer,
+  createLogger,
+  listen,
+  listenManagement,
+  loadConfigOrExit,
+  migrateWhenReachable,
+} from '@luna-streams/shared';
 import { composeApi } from './compose';
 
 // config → dependencies → listen → shutdown wiring; nothing else.
@@ -7,11 +14,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'luna-streams-api' });
   await migrateWhenReachable(config.DATABASE_URL, logger);
 
-  const { app, shutdown } = composeApi(config, logger);
+  const { app, management, shutdown } = composeApi(config, logger);
   const server = createHttpServer(app, config, logger);
   const port = await listen(server, config.PORT, 'PORT', logger);
-  logger.info({ port }, 'luna-streams API listening');
-  shutdown.setServer(server);
+  const managementPort = await listenManagement(management, config.MANAGEMENT_PORT, 'MANAGEMENT_PORT', {
+    config,
+    logger,
+    shutdown,
+  });
+  logger.info({ port, management_port: managementPort }, 'luna-streams API listening');
+  shutdown.addServer(server);
   shutdown.onSignals();
 }
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
   api = await startTestApi({ EVENTS_MAX_CLIENTS: '3', EVENTS_CLIENT_BUFFER: '262144', EVENTS_PING_INTERVAL: '1' });
   const http = createHttpServer(api.app, api.deps.config, api.deps.logger);
   server = http.server.listen(0);
-  api.deps.shutdown.setServer(http);
+  api.deps.shutdown.addServer(http);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await api.deps.events.current();
 });

@@ -46,16 +46,8 @@ export interface WorkerDeps {
   refreshGauges: () => Promise<void>;
 }
 
-/** The worker's HTTP face: the agents' feedback endpoint and its health. */
-export function createWorkerApp(deps: WorkerDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(requestId());
-  app.use(requestLog(deps.logger));
-  app.use(httpMetrics(deps.metrics));
-  app.use('/1/streams/feedback', shedLoad(deps.db.pool));
-  app.use(jsonBody());
+/** The worker's health and metrics: on WORKER_PORT, and on WORKER_MANAGEMENT_PORT when set. */
+export function workerServiceRouter(deps: WorkerDeps): express.Router {
   const router = express.Router();
   route(router, '/healthcheck', {
     get: healthcheck({
@@ -67,7 +59,20 @@ export function createWorkerApp(deps: WorkerDeps): express.Express {
     }),
   });
   route(router, '/metrics', { get: [requireAdminToken(deps.config.ADMIN_TOKEN), metricsEndpoint(deps.metrics)] });
-  app.use(router);
+  return router;
+}
+
+/** The worker's HTTP face: the agents' feedback endpoint and its health. */
+export function createWorkerApp(deps: WorkerDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(requestLog(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use('/1/streams/feedback', shedLoad(deps.db.pool));
+  app.use(jsonBody());
+  app.use(workerServiceRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.logger));

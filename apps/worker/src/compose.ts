@@ -9,6 +9,7 @@ import {
   createMirrorMarksRepository,
   createWebhookDeliveriesRepository,
   createWebhooksQueue,
+  createManagementApp,
   createMetrics,
   scheduleAutorestarts,
   Shutdown,
@@ -16,7 +17,7 @@ import {
   type Config,
   type Logger,
 } from '@luna-streams/shared';
-import { createWorkerApp, type WorkerDeps } from './app';
+import { createWorkerApp, workerServiceRouter, type WorkerDeps } from './app';
 import { startGauges } from './gauges';
 import { JOBS_STOP_MS, startJobs } from './jobs-runner';
 import { startWebhooks } from './webhooks/runner';
@@ -107,5 +108,16 @@ export function composeWorker(config: Config, logger: Logger) {
     metrics,
     refreshGauges: () => gauges.refresh(),
   };
-  return { app: createWorkerApp(deps), deps, shutdown, jobsQueue, pendingQueue, jobs, webhooks, webhooksQueue };
+  const management = createManagementApp(workerServiceRouter(deps), logger);
+  return {
+    app: createWorkerApp(deps),
+    management,
+    deps,
+    shutdown,
+    jobsQueue,
+    pendingQueue,
+    jobs,
+    webhooks,
+    webhooksQueue,
+  };
 }

@@ -1,4 +1,11 @@
-import { createHttpServer, createLogger, listen, loadConfigOrExit, migrateWhenReachable } from '@luna-streams/shared';
+import {
+  createHttpServer,
+  createLogger,
+  listen,
+  listenManagement,
+  loadConfigOrExit,
+  migrateWhenReachable,
+} from '@luna-streams/shared';
 import { composeWorker } from './compose';
 
 // config → dependencies → workers and schedulers → http → shutdown.
@@ -7,13 +14,21 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'luna-streams-worker' });
   await migrateWhenReachable(config.DATABASE_URL, logger);
 
-  const { app, shutdown } = composeWorker(config, logger);
+  const { app, management, shutdown } = composeWorker(config, logger);
   if (config.WORKER_ROLES.includes('http')) {
     const server = createHttpServer(app, config, logger);
     const port = await listen(server, config.WORKER_PORT, 'WORKER_PORT', logger);
     logger.info({ port }, 'luna-streams worker listening');
-    shutdown.setServer(server);
+    shutdown.addServer(server);
   }
+  // Also on a copy that only runs jobs: its health, for an orchestrator's probe.
+  const managementPort = await listenManagement(management, config.WORKER_MANAGEMENT_PORT, 'WORKER_MANAGEMENT_PORT', {
+    config,
+    logger,
+    shutdown,
+  });
+  if (managementPort !== undefined)
+    logger.info({ port: managementPort }, 'luna-streams worker management port listening');
   shutdown.onSignals();
 }
 

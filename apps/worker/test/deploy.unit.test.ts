@@ -64,12 +64,13 @@ describe('deploy/', () => {
     expect(titles).toContain('Queue depth');
   });
 
-  it('has a Prometheus configuration that scrapes both apps', () => {
+  it("has a Prometheus configuration that scrapes both apps on the compose file's management ports", () => {
     const config = parse(readFileSync(join(deploy, 'prometheus.yml'), 'utf8'));
     const targets = config.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) =>
       job.static_configs.flatMap((c) => c.targets),
     );
-    expect(targets).toEqual(['api:5160', 'worker:5161']);
+    const env = parse(readFileSync(join(deploy, '..', 'docker-compose.yml'), 'utf8')).services.api.environment;
+    expect(targets).toEqual([`api:${env.MANAGEMENT_PORT}`, `worker:${env.WORKER_MANAGEMENT_PORT}`]);
   });
 });
 
@@ -89,6 +90,12 @@ describe('docker-compose.yml', () => {
     expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
     expect(compose.services.api.command).toEqual(['node', 'apps/api/dist/main.js']);
     expect(compose.services.worker.environment.DATABASE_URL).toContain('@postgres:5432/');
+    // Health checks ask the management ports (docs/dev/operations.md, Management port).
+    const { MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT } = compose.services.api.environment;
+    expect(compose.services.api.healthcheck.test.join(' ')).toContain(`127.0.0.1:${MANAGEMENT_PORT}/healthcheck`);
+    expect(compose.services.worker.healthcheck.test.join(' ')).toContain(
+      `127.0.0.1:${WORKER_MANAGEMENT_PORT}/healthcheck`,
+    );
     const mounts = [...compose.services.prometheus.volumes, ...compose.services.grafana.volumes].join(' ');
     expect(mounts).toContain('./deploy/prometheus.yml');
     expect(mounts).toContain('./deploy/grafana/dashboards');

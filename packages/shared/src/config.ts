@@ -75,6 +75,9 @@ const settingsSchema = z.object({
   REDIS_TLS_CA_FILE: readableFile.optional(),
   PORT: intSetting(0, 65535).default(5160),
   WORKER_PORT: intSetting(0, 65535).default(5161),
+  // /healthcheck and /metrics on a port of their own, for load balancers and probes (http/management.ts).
+  MANAGEMENT_PORT: intSetting(0, 65535).optional(),
+  WORKER_MANAGEMENT_PORT: intSetting(0, 65535).optional(),
   LOG_LEVEL: z
     .string()
     .transform((s) => s.toLowerCase())

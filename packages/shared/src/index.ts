@@ -45,6 +45,7 @@ export * from './http/server';
 export * from './http/client-errors';
 export * from './http/descriptors';
 export * from './http/shed-load';
+export * from './http/management';
 export * from './infrastructure';
 export * from './domain/feed-horizon';
 export * from './store/stream-log-feed';

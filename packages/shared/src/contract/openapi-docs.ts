@@ -18,7 +18,9 @@ export const OPERATION_DESCRIPTIONS: Record<string, string> = {
   getVersion: 'Returns the version of the API this service implements.',
   getHealth:
     'Answers 200 while PostgreSQL answers. Trouble with Redis, the background jobs or the queue mirror does not ' +
-    'fail the check: it is listed under `degraded`. When PostgreSQL does not answer, 502 lists the failing components.',
+    'fail the check: it is listed under `degraded`. When PostgreSQL does not answer, 502 lists the failing components. ' +
+    'Also served on the management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT), where load balancers and probes ' +
+    'should ask: there it never waits behind a burst of new connections to the traffic port.',
   getConfig:
     'Returns the settings in force, with passwords and tokens masked. When the service runs with ADMIN_TOKEN, the ' +
     'token must be presented as a bearer token.',

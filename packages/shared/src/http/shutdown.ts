@@ -20,7 +20,7 @@ function withinDeadline(step: Promise<unknown>, deadlineMs: number): Promise<unk
  */
 export class Shutdown {
   private started = false;
-  private server: HttpServer | undefined;
+  private readonly servers: HttpServer[] = [];
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
   private readonly closing: (() => void)[] = [];
 
@@ -33,8 +33,9 @@ export class Shutdown {
     return this.started;
   }
 
-  setServer(server: HttpServer): void {
-    this.server = server;
+  /** A server to drain when the shutdown starts (the traffic port, the management port). */
+  addServer(server: HttpServer): void {
+    this.servers.push(server);
   }
 
   /** Runs once the server stops accepting: answers that never finish on their own end here. */
@@ -57,11 +58,11 @@ export class Shutdown {
     this.logger.info({ reason }, 'shutting down');
     const deadline = setTimeout(() => {
       this.logger.warn('shutdown deadline reached, closing every connection');
-      this.server?.cut();
+      for (const server of this.servers) server.cut();
     }, this.deadlineMs);
     deadline.unref();
     // Draining stops accepting at once; then the closing hooks end what never finishes by itself (event streams).
-    const drained = this.server?.drain();
+    const drained = Promise.all(this.servers.map((server) => server.drain()));
     for (const run of this.closing) run();
     await drained;
     for (const step of this.steps) {

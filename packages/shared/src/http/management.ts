@@ -1,0 +1,46 @@
+import express, { type Router } from 'express';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { errorHandler, notFound } from './errors';
+import { requestId } from './request-id';
+import { requestLog } from './request-log';
+import { createHttpServer, listen } from './server';
+import type { Shutdown } from './shutdown';
+
+// The management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT; docs/dev/operations.md, Overload):
+// /healthcheck and /metrics on a listening socket of their own. Node 20's libuv accepts one
+// connection per event-loop turn, and under overload a turn takes tens of milliseconds, so a
+// burst of new connections on the traffic port waits in the kernel's accept queue for seconds.
+// A load balancer's health check on a new connection would wait behind it; on this port it
+// waits only behind other probes. Same process and event loop: a copy whose loop has stopped
+// turning is not reported healthy.
+
+/** The service routes (health, metrics) with the error model, and nothing else. */
+export function createManagementApp(service: Router, logger: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(requestLog(logger));
+  app.use(service);
+  app.use(notFound());
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/**
+ * Listens with `app` on `port` when the setting is given; it stops accepting when the
+ * traffic port does (a draining copy stops answering its health check).
+ */
+export async function listenManagement(
+  app: express.Express,
+  port: number | undefined,
+  setting: string,
+  deps: { config: Config; logger: Logger; shutdown: Shutdown },
+): Promise<number | undefined> {
+  if (port === undefined) return undefined;
+  const server = createHttpServer(app, deps.config, deps.logger);
+  const bound = await listen(server, port, setting, deps.logger);
+  deps.shutdown.addServer(server);
+  return bound;
+}

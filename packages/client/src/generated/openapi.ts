@@ -29,7 +29,7 @@ export interface paths {
         };
         /**
          * get health
-         * @description Answers 200 while PostgreSQL answers. Trouble with Redis, the background jobs or the queue mirror does not fail the check: it is listed under `degraded`. When PostgreSQL does not answer, 502 lists the failing components.
+         * @description Answers 200 while PostgreSQL answers. Trouble with Redis, the background jobs or the queue mirror does not fail the check: it is listed under `degraded`. When PostgreSQL does not answer, 502 lists the failing components. Also served on the management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT), where load balancers and probes should ask: there it never waits behind a burst of new connections to the traffic port.
          */
         get: operations["getHealth"];
         put?: never;

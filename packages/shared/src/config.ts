@@ -131,6 +131,9 @@ export const configSchema = settingsSchema.transform((settings, ctx) => ({
 export type Config = z.output<typeof configSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 
+/** Every setting's name, for what must list them all (GET /1/config, the settings tables). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError with one line naming the first bad variable. */

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import {
   ACCOUNT_B,
+  createAndTake,
   createStream,
   forceStatus,
   getStream,
@@ -173,5 +174,63 @@ describe('PATCH /1/streams/{stream_id} description and errors', () => {
     expect((await stream(id)).version).toBe(2);
     for (let i = 2; i < logs.length; i++) expect(logs[i]).not.toBe(logs[i - 1]);
     expect(logs[logs.length - 1]!.split('/')[0]).toBe((await stream(id)).status);
+  });
+});
+
+// Not in the original (DESIGN.md section 4): `?version=` makes a PATCH conditional, so an agent
+// handing back the stream it took never takes it from an agent that took it since.
+describe('PATCH /1/streams/{stream_id}?version=', () => {
+  it('applies the change while the stream has that version', async () => {
+    const [id] = await createAndTake(api, 1);
+    await request(api.app).patch(`/1/streams/${id}?version=1`).send({ status: 'pending' }).expect(204);
+    expect(await stream(id!)).toMatchObject({ status: 'pending', version: 2 });
+    expect(await logStatuses(api, id!)).toEqual(['pending/1', 'in_progress/1', 'pending/2']);
+  });
+
+  it('answers 409 39015 and changes nothing once another take raised the version', async () => {
+    const [id] = await createAndTake(api, 1);
+    // handler_lost hands it back at version 2, and a second agent takes it.
+    await request(api.app).patch(`/1/streams/${id}`).send({ status: 'pending' }).expect(204);
+    const taken = await request(api.app)
+      .post('/1/streams/processing/queue')
+      .send({ filters: { stream_ids: [id] }, limit: 1 })
+      .expect(200);
+    expect(taken.body.streams[0].version).toBe(2);
+    const before = await stream(id!);
+    const logs = await logStatuses(api, id!);
+
+    for (const body of [{ status: 'pending' }, { description: 'late' }, { status: 'pause', description: 'late' }]) {
+      const res = await request(api.app).patch(`/1/streams/${id}?version=1`).send(body).expect(409);
+      expect(res.body).toEqual({
+        error_code: 39015,
+        desc: 'Conflict',
+        detail: `Stream with id '${id}' has version 2, not 1`,
+      });
+    }
+    expect(await stream(id!)).toEqual(before);
+    expect(await logStatuses(api, id!)).toEqual(logs);
+  });
+
+  it('checks the version before the status rules and after the account', async () => {
+    const id = await createStream(api);
+    await forceStatus(api, id, 'done');
+    // 39005 would be the answer at the right version; the wrong one is told first.
+    expect(
+      (await request(api.app).patch(`/1/streams/${id}?version=7`).send({ status: 'cancel' }).expect(409)).body
+        .error_code,
+    ).toBe(39015);
+    const other = await request(api.app)
+      .patch(`/1/streams/${id}?version=7&account_id=${ACCOUNT_B}`)
+      .send({ status: 'pause' })
+      .expect(404);
+    expect(other.body.error_code).toBe(39001);
+  });
+
+  it.each(['0', '-1', 'one', '1.5'])('answers 400 for version=%s', async (version) => {
+    const id = await createStream(api);
+    const res = await request(api.app).patch(`/1/streams/${id}?version=${version}`).send({ status: 'pause' });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toContain('version');
+    expect((await stream(id)).status).toBe('pending');
   });
 });

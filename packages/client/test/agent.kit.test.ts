@@ -215,4 +215,52 @@ describe('the agent kit', () => {
     // Handed back: pending with a higher version, so a late keep-alive of this agent would not count.
     expect(await logStatuses(api, cam)).toEqual(['pending/1', 'in_progress/1', 'pending/2']);
   });
+
+  it('never hands back a stream that another agent took in the meantime (409 39015)', async () => {
+    const cam = await camera('h1');
+    const events: AgentEvent[] = [];
+    // The race, made certain: between the agent's last feedback and its hand-back, the stream
+    // is taken away (handler_lost's effect, version 2) and a second agent takes it.
+    const fetchFn = async (req: Request) => {
+      if (req.method === 'PATCH' && req.url.includes(cam)) {
+        await api.deps.db.pool.query(
+          `UPDATE streams SET status = 'pending', version = version + 1 WHERE stream_id = $1`,
+          [cam],
+        );
+        const taken = await fetch(`${server.url}/1/streams/processing/queue`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ filters: { stream_ids: [cam] }, limit: 1 }),
+        });
+        expect(((await taken.json()) as { streams: { version: number }[] }).streams[0]?.version).toBe(2);
+      }
+      return fetch(req);
+    };
+    const agent = createAgent({
+      baseUrl: server.url,
+      capacity: 1,
+      filters: { stream_ids: [cam] },
+      handle: untilAborted,
+      handlerPeriodMs: 20_000,
+      graceMs: 0,
+      stopSignals: [],
+      fetch: fetchFn,
+    });
+    agent.on('event', (e) => events.push(e));
+    const finished = agent.start();
+    await eventually(async () => agent.running().length === 1, 10_000, 'taken');
+    const summary = await agent.stop();
+    await finished;
+    expect(summary).toMatchObject({ taken: 1, handedBack: 0, lost: 1 });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'lost',
+        stream_id: cam,
+        version: 1,
+        holds: { status: 'changed', version: null },
+      }),
+    );
+    // The second agent keeps it.
+    expect(await dbStream(cam)).toMatchObject({ status: 'in_progress', version: 2 });
+  });
 });

@@ -6,6 +6,7 @@ import {
   parseBody,
   parseQuery,
   patchStreamBody,
+  patchStreamQuery,
   pathId,
   route,
   streamFilters,
@@ -51,8 +52,8 @@ export function streamsRouter({ streams, streamChanges }: ApiDeps): Router {
     },
     patch: async (req, res) => {
       const streamId = pathId(req, 'stream_id');
-      const { account_id } = parseQuery(accountScope, req.query);
-      await streamChanges.patch(streamId, account_id, parseBody(patchStreamBody, req.body));
+      const { account_id, version } = parseQuery(patchStreamQuery, req.query);
+      await streamChanges.patch(streamId, account_id, parseBody(patchStreamBody, req.body), version);
       res.status(204).end();
     },
     put: async (req, res) => {

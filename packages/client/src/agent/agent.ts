@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createLunaClient, type LunaClient } from '../client.js';
+import { LunaError } from '../errors.js';
 import { feedbackInterval, verdict } from './verdict.js';
 import { Waiter } from './waiter.js';
 import { startStream, type Running } from './running.js';
@@ -202,14 +203,22 @@ class AgentLoop extends EventEmitter implements Agent {
   private async giveBack(running: Running) {
     const { stream_id } = running.stream;
     try {
+      // Only the take this agent holds: once another agent has taken the stream (after
+      // handler_lost), its version is higher and the service answers 409 39015, changing nothing.
       await this.api.PATCH('/1/streams/{stream_id}', {
-        params: { path: { stream_id } },
+        params: { path: { stream_id }, query: { version: running.version } },
         body: { status: 'pending' },
       });
       this.streams.delete(stream_id);
       this.summary.handedBack++;
       this.emitEvent({ type: 'handed_back', agent: this.name, stream_id, version: running.version });
     } catch (error) {
+      const code = error instanceof LunaError ? error.error_code : undefined;
+      // No longer this agent's: deleted (39001), or at another version (39015), taken since by another agent.
+      if (code === 39001 || code === 39015) {
+        this.drop(running, 'in_progress', { status: code === 39001 ? 'not_found' : 'changed', version: null });
+        return;
+      }
       // Not handed back: the service takes it back after the handler period (handler_lost).
       this.emitEvent({ type: 'request_failed', agent: this.name, request: 'hand_back', error: message(error) });
     }

@@ -11,6 +11,7 @@ type FeedbackBody = paths['/1/streams/feedback']['post']['requestBody']['content
 export type FeedbackItem = FeedbackBody['streams'][number];
 export type VideoInfo = NonNullable<FeedbackItem['video_info']>;
 /** What the service holds for a stream, as a feedback answer says. */
+/** What the service holds for a stream; `changed`: a hand-back found it at another version (409 39015). */
 export type ServiceHolds = { status: string; version: number | null };
 
 export interface Work {

@@ -3875,6 +3875,11 @@ export interface operations {
                  * @example 557d54ec-29ad-4f3c-93b4-c9092ef12515
                  */
                 account_id?: string;
+                /**
+                 * @description Change the stream only while its version is this one; once it is not, 409 39015 and nothing changes. An agent handing back the stream it took passes that take's version, so it never takes the stream from a later agent.
+                 * @example 3
+                 */
+                version?: number;
             };
             header?: {
                 /**
@@ -3932,6 +3937,16 @@ export interface operations {
             };
             /** @description 39001 Object not found */
             404: {
+                headers: {
+                    "Luna-Request-Id": components["headers"]["LunaRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 39015 Conflict */
+            409: {
                 headers: {
                     "Luna-Request-Id": components["headers"]["LunaRequestId"];
                     [name: string]: unknown;

@@ -33,6 +33,8 @@ export const ERRORS = {
   DELIVERY_NOT_FOUND: { code: 39012, desc: 'Object not found', http: 404 },
   WEBHOOK_URL_REFUSED: { code: 39013, desc: 'Bad/incomplete input data', http: 400 },
   DELIVERY_NOT_FAILED: { code: 39014, desc: 'Conflict', http: 409 },
+  // Not in the original: a conditional PATCH (?version=) whose stream has moved on.
+  STREAM_VERSION_CHANGED: { code: 39015, desc: 'Conflict', http: 409 },
 } as const;
 
 export type ErrorKind = keyof typeof ERRORS;
@@ -112,4 +114,6 @@ export const errors = {
   webhookUrlRefused: (reason: string) => new LunaError('WEBHOOK_URL_REFUSED', `Webhook url refused: ${reason}`),
   deliveryNotFailed: (id: string, state: string) =>
     new LunaError('DELIVERY_NOT_FAILED', `Delivery with id '${id}' is ${state}; only a failed one can be retried`),
+  streamVersionChanged: (id: string, expected: number, actual: number) =>
+    new LunaError('STREAM_VERSION_CHANGED', `Stream with id '${id}' has version ${actual}, not ${expected}`),
 };

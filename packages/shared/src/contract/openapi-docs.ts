@@ -101,6 +101,9 @@ export const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   group_ids: 'Only the groups with these ids (comma-separated).',
   group_names: 'Only the groups with these names (comma-separated).',
   states: 'Only the deliveries in these states (comma-separated).',
+  version:
+    'Change the stream only while its version is this one; once it is not, 409 39015 and nothing changes. An agent ' +
+    "handing back the stream it took passes that take's version, so it never takes the stream from a later agent.",
 };
 
 /** Path parameters by name. */

@@ -210,4 +210,5 @@ export const PARAMETER_EXAMPLES: Record<string, unknown> = {
   delivery_id: 'a7d3c2e1-6b5f-4e8d-9c0a-1b2c3d4e5f60',
   states: ['pending', 'failed'],
   group_names: ['entrances', 'parking'],
+  version: 3,
 };

@@ -295,6 +295,16 @@ export const listStreamsQuery = streamFilters.extend({
 });
 export type ListStreamsQuery = z.infer<typeof listStreamsQuery>;
 
+/**
+ * Query of PATCH /1/streams/{stream_id}: `version` makes the change conditional (not in the
+ * original; DESIGN.md section 4): an agent that hands back the stream it holds never takes it
+ * from an agent that took it since, whose take raised the version.
+ */
+export const patchStreamQuery = accountScope.extend({
+  version: query.int(z.number().int().min(1)).optional(),
+});
+export type PatchStreamQuery = z.infer<typeof patchStreamQuery>;
+
 /** Body of PATCH /1/streams/{stream_id} (spec 4.7): at least one field. */
 export const patchStreamBody = z
   .strictObject({

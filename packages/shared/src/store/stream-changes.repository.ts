@@ -82,13 +82,23 @@ export function createStreamChangesRepository(db: Database) {
      * a job or another user moved the stream in between, the decision is made again on
      * what the stream is now: no lost update, no rule checked against stale data.
      */
-    async patch(streamId: string, accountId: string | undefined, body: PatchStreamBody): Promise<void> {
+    async patch(
+      streamId: string,
+      accountId: string | undefined,
+      body: PatchStreamBody,
+      expectedVersion?: number,
+    ): Promise<void> {
       for (let attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
         const row = await prisma.stream.findFirst({
           where: { stream_id: streamId, account_id: accountId },
           select: { status: true, version: true, data: true, autorestart_restart: true },
         });
         if (!row) throw errors.streamNotFound(streamId);
+        // Both writes below hold only while the row keeps the version read here: a change in
+        // between sends this loop round again, to this check.
+        if (expectedVersion !== undefined && row.version !== expectedVersion) {
+          throw errors.streamVersionChanged(streamId, expectedVersion, row.version);
+        }
         const sourceType = (row.data as { type?: string }).type ?? '';
         const decision = body.status
           ? decidePatchStatus({ stream_id: streamId, status: row.status as StoredStatus, sourceType }, body.status)
@@ -97,11 +107,12 @@ export function createStreamChangesRepository(db: Database) {
         if (!decision.change) {
           if (body.description === undefined) return;
           const { count } = await prisma.stream.updateMany({
-            where: { stream_id: streamId, account_id: accountId },
+            where: { stream_id: streamId, account_id: accountId, version: expectedVersion },
             data: { description: body.description },
           });
-          if (count === 0) throw errors.streamNotFound(streamId);
-          return;
+          if (count === 1) return;
+          if (expectedVersion === undefined) throw errors.streamNotFound(streamId);
+          continue; // deleted, or its version moved: the next round tells which
         }
 
         const { rowCount } = await pool.query(PATCH_STATUS_SQL, [

@@ -1,12 +1,14 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { startTestApi, type TestApi } from '../support/api';
+import { startTestApi, streamBody, type TestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_REDIS_URL } from '../support/env';
 import { startApp, type RunningApp } from '../support/process';
 import { freePort } from '../support/redis-server';
+import { eventually } from '../support/wait';
 
-// The management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT; docs/dev/operations.md, Overload):
+// The management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT; docs/dev/operations.md, Management port):
 // /healthcheck and /metrics on a listening socket of their own, so that a health check on a new
 // connection never waits behind a burst of connections to the traffic port. Node 20's libuv
 // accepts one connection per event-loop turn: under overload (turns of tens of ms) a burst of
@@ -53,7 +55,7 @@ describe('a burst of connections on the traffic port', () => {
   });
 
   it('leaves health on the management port answering within 1 s', async () => {
-    // Warm: the health connection is open before the burst, as in a running copy.
+    // Warm: the health check's own PostgreSQL connection is open before the burst, as in a running copy.
     expect((await healthOn(portOf(management))).status).toBe(200);
     let turning = true;
     const slowTurn = () => {
@@ -112,28 +114,73 @@ describe('the management port of each app, as processes', () => {
     ['worker', 'WORKER_MANAGEMENT_PORT', {}],
     // A copy with no HTTP of its own still answers its orchestrator's probe.
     ['worker', 'WORKER_MANAGEMENT_PORT', { WORKER_ROLES: 'jobs' }],
+  ] as const)('%s on %s %j: health and metrics there, and nothing else', async (main, setting, extra) => {
+    const port = await freePort();
+    const app = await startApp(main, { ...env, ...extra, [setting]: String(port) }, { healthPort: port });
+    running.push(app);
+
+    const health = await getOn(port, '/healthcheck');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toHaveProperty('execution_time');
+    // The same rule as on the traffic port: metrics (and the API's settings) need the admin token.
+    const guarded = main === 'api' ? ['/metrics', '/1/config'] : ['/metrics'];
+    for (const path of guarded) {
+      expect((await getOn(port, path)).status).toBe(401);
+      expect((await getOn(port, path, ADMIN_TOKEN)).status).toBe(200);
+    }
+    expect((await getOn(port, '/metrics', ADMIN_TOKEN)).body).toContain('luna_');
+    if (main === 'api') expect(JSON.parse((await getOn(port, '/version')).body)).toHaveProperty('Version');
+    // Nothing of the API itself: the Luna 404.
+    const other = await getOn(port, '/1/streams');
+    expect(other.status).toBe(404);
+    expect(JSON.parse(other.body)).toMatchObject({ error_code: 12013 });
+
+    expect(await app.stop('SIGTERM')).toBe(0);
+  });
+
+  it.each([
+    ['api', 'MANAGEMENT_PORT', '/1/streams', JSON.stringify(streamBody({ name: 'in flight' }))],
+    ['worker', 'WORKER_MANAGEMENT_PORT', '/1/streams/feedback', JSON.stringify({ streams: [] })],
   ] as const)(
-    '%s on %s %j: health and metrics there, nothing else, closed on SIGTERM',
-    async (main, setting, extra) => {
+    'the %s fails its health check at once on SIGTERM, for a prober that keeps its connection alive too',
+    async (main, setting, path, body) => {
       const port = await freePort();
-      const app = await startApp(main, { ...env, ...extra, [setting]: String(port) }, { healthPort: port });
+      const app = await startApp(main, { ...env, [setting]: String(port) });
       running.push(app);
+      // A prober's kept-alive connection, idle after its first check.
+      const prober = connect(port, '127.0.0.1');
+      let probed = '';
+      prober.on('data', (chunk: Buffer) => (probed += chunk.toString()));
+      const proberClosed = once(prober, 'close');
+      prober.write('GET /healthcheck HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await eventually(() => probed.includes('execution_time'), 15_000, 'the first check answered');
+      expect(probed).toMatch(/^HTTP\/1.1 200 /);
+      expect(probed.toLowerCase()).toContain('connection: keep-alive');
 
-      const health = await getOn(port, '/healthcheck');
-      expect(health.status).toBe(200);
-      expect(JSON.parse(health.body)).toHaveProperty('execution_time');
-      // The same rule as on the traffic port: metrics need the admin token.
-      expect((await getOn(port, '/metrics')).status).toBe(401);
-      const metrics = await getOn(port, '/metrics', ADMIN_TOKEN);
-      expect(metrics.status).toBe(200);
-      expect(metrics.body).toContain('luna_');
-      // Nothing of the API itself: the Luna 404.
-      const other = await getOn(port, '/1/streams');
-      expect(other.status).toBe(404);
-      expect(JSON.parse(other.body)).toMatchObject({ error_code: 12013 });
+      // A request in flight on the traffic port (headers read, body not sent) holds the process.
+      const inFlight = connect(app.port, '127.0.0.1');
+      await once(inFlight, 'connect');
+      let answer = '';
+      inFlight.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const inFlightClosed = once(inFlight, 'close');
+      inFlight.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Expect: 100-continue\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
+      await eventually(() => answer.startsWith('HTTP/1.1 100 Continue'), 15_000, 'the headers read');
 
-      expect(await app.stop('SIGTERM')).toBe(0);
+      const stopped = Date.now();
+      const exited = app.stop('SIGTERM');
+      await proberClosed;
+      // Closed by the shutdown, not by its keep-alive timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS 5 s, closed at 6 s).
+      expect(Date.now() - stopped).toBeLessThan(2000);
       await expect(fetch(`http://127.0.0.1:${port}/healthcheck`)).rejects.toThrow();
+      expect(app.child.exitCode).toBeNull(); // still draining: the request in flight holds it
+
+      inFlight.write(body);
+      await inFlightClosed;
+      expect(answer).toMatch(/\r\n\r\nHTTP\/1.1 20[01] /);
+      expect(await exited).toBe(0);
     },
   );
 

@@ -1,5 +1,6 @@
-import express from 'express';
+import type express from 'express';
 import {
+  createExpressApp,
   errorHandler,
   feedbackRouter,
   httpMetrics,
@@ -24,9 +25,7 @@ import { webhooksRouter } from './routes/webhooks';
 
 /** The API's Express app. It never listens: main.ts does, and tests use supertest. */
 export function createApp(deps: ApiDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+  const app = createExpressApp();
   app.set('query parser', 'simple');
   app.use(requestId());
   app.use(requestLog(deps.logger));

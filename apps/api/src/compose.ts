@@ -84,6 +84,6 @@ export function composeApi(config: Config, logger: Logger) {
     metrics,
     dashboardQueues: [pendingQueue, jobsQueue, webhooksQueue],
   };
-  const management = createManagementApp(serviceRouter(deps), logger);
+  const management = createManagementApp(serviceRouter(deps), logger, metrics);
   return { app: createApp(deps), management, deps, shutdown, pendingQueue };
 }

@@ -189,7 +189,7 @@ describe('PATCH /1/streams/{stream_id}?version=', () => {
 
   it('answers 409 39015 and changes nothing once another take raised the version', async () => {
     const [id] = await createAndTake(api, 1);
-    // handler_lost hands it back at version 2, and a second agent takes it.
+    // Taken away from its agent (as handler_lost does, here by a PATCH): version 2; a second agent takes it.
     await request(api.app).patch(`/1/streams/${id}`).send({ status: 'pending' }).expect(204);
     const taken = await request(api.app)
       .post('/1/streams/processing/queue')

@@ -12,6 +12,7 @@ import type {
   Shutdown,
 } from '@luna-streams/shared';
 import {
+  createExpressApp,
   errorHandler,
   feedbackRouter,
   healthcheck,
@@ -64,9 +65,7 @@ export function workerServiceRouter(deps: WorkerDeps): express.Router {
 
 /** The worker's HTTP face: the agents' feedback endpoint and its health. */
 export function createWorkerApp(deps: WorkerDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+  const app = createExpressApp();
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics(deps.metrics));

@@ -108,7 +108,7 @@ export function composeWorker(config: Config, logger: Logger) {
     metrics,
     refreshGauges: () => gauges.refresh(),
   };
-  const management = createManagementApp(workerServiceRouter(deps), logger);
+  const management = createManagementApp(workerServiceRouter(deps), logger, metrics);
   return {
     app: createWorkerApp(deps),
     management,

@@ -69,8 +69,11 @@ describe('deploy/', () => {
     const targets = config.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) =>
       job.static_configs.flatMap((c) => c.targets),
     );
-    const env = parse(readFileSync(join(deploy, '..', 'docker-compose.yml'), 'utf8')).services.api.environment;
-    expect(targets).toEqual([`api:${env.MANAGEMENT_PORT}`, `worker:${env.WORKER_MANAGEMENT_PORT}`]);
+    const { api, worker } = parse(readFileSync(join(deploy, '..', 'docker-compose.yml'), 'utf8')).services;
+    expect(targets).toEqual([
+      `api:${api.environment.MANAGEMENT_PORT}`,
+      `worker:${worker.environment.WORKER_MANAGEMENT_PORT}`,
+    ]);
   });
 });
 
@@ -91,10 +94,10 @@ describe('docker-compose.yml', () => {
     expect(compose.services.api.command).toEqual(['node', 'apps/api/dist/main.js']);
     expect(compose.services.worker.environment.DATABASE_URL).toContain('@postgres:5432/');
     // Health checks ask the management ports (docs/dev/operations.md, Management port).
-    const { MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT } = compose.services.api.environment;
-    expect(compose.services.api.healthcheck.test.join(' ')).toContain(`127.0.0.1:${MANAGEMENT_PORT}/healthcheck`);
-    expect(compose.services.worker.healthcheck.test.join(' ')).toContain(
-      `127.0.0.1:${WORKER_MANAGEMENT_PORT}/healthcheck`,
+    const { api, worker } = compose.services;
+    expect(api.healthcheck.test.join(' ')).toContain(`127.0.0.1:${api.environment.MANAGEMENT_PORT}/healthcheck`);
+    expect(worker.healthcheck.test.join(' ')).toContain(
+      `127.0.0.1:${worker.environment.WORKER_MANAGEMENT_PORT}/healthcheck`,
     );
     const mounts = [...compose.services.prometheus.volumes, ...compose.services.grafana.volumes].join(' ');
     expect(mounts).toContain('./deploy/prometheus.yml');

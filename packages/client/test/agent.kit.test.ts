@@ -263,4 +263,34 @@ describe('the agent kit', () => {
     // The second agent keeps it.
     expect(await dbStream(cam)).toMatchObject({ status: 'in_progress', version: 2 });
   });
+
+  it('counts a stream deleted before its hand-back as lost (404 39001), not as a failed request', async () => {
+    const cam = await camera('h2');
+    const events: AgentEvent[] = [];
+    const fetchFn = async (req: Request) => {
+      if (req.method === 'PATCH' && req.url.includes(cam)) {
+        await fetch(`${server.url}/1/streams/${cam}`, { method: 'DELETE' });
+      }
+      return fetch(req);
+    };
+    const agent = createAgent({
+      baseUrl: server.url,
+      capacity: 1,
+      filters: { stream_ids: [cam] },
+      handle: untilAborted,
+      handlerPeriodMs: 20_000,
+      graceMs: 0,
+      stopSignals: [],
+      fetch: fetchFn,
+    });
+    agent.on('event', (e) => events.push(e));
+    const finished = agent.start();
+    await eventually(async () => agent.running().length === 1, 10_000, 'taken');
+    expect(await agent.stop()).toMatchObject({ taken: 1, handedBack: 0, lost: 1 });
+    await finished;
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'lost', stream_id: cam, holds: { status: 'not_found', version: null } }),
+    );
+    expect(events.filter((e) => e.type === 'request_failed')).toEqual([]);
+  });
 });

@@ -46,6 +46,7 @@ export * from './http/client-errors';
 export * from './http/descriptors';
 export * from './http/shed-load';
 export * from './http/management';
+export * from './http/express-app';
 export * from './infrastructure';
 export * from './domain/feed-horizon';
 export * from './store/stream-log-feed';

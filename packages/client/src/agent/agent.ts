@@ -1,6 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { createLunaClient, type LunaClient } from '../client.js';
 import { LunaError } from '../errors.js';
+
+/** The service's error codes a hand-back can meet (docs/spec, section 9). */
+const STREAM_NOT_FOUND = 39001;
+const STREAM_VERSION_CHANGED = 39015;
 import { feedbackInterval, verdict } from './verdict.js';
 import { Waiter } from './waiter.js';
 import { startStream, type Running } from './running.js';
@@ -214,9 +218,10 @@ class AgentLoop extends EventEmitter implements Agent {
       this.emitEvent({ type: 'handed_back', agent: this.name, stream_id, version: running.version });
     } catch (error) {
       const code = error instanceof LunaError ? error.error_code : undefined;
-      // No longer this agent's: deleted (39001), or at another version (39015), taken since by another agent.
-      if (code === 39001 || code === 39015) {
-        this.drop(running, 'in_progress', { status: code === 39001 ? 'not_found' : 'changed', version: null });
+      // No longer this agent's: deleted, or at another version (taken away, maybe taken by another agent).
+      if (code === STREAM_NOT_FOUND || code === STREAM_VERSION_CHANGED) {
+        const status = code === STREAM_NOT_FOUND ? 'not_found' : 'changed';
+        this.drop(running, 'in_progress', { status, version: null });
         return;
       }
       // Not handed back: the service takes it back after the handler period (handler_lost).

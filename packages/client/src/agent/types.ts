@@ -10,8 +10,10 @@ export type TakeFilters =
 type FeedbackBody = paths['/1/streams/feedback']['post']['requestBody']['content']['application/json'];
 export type FeedbackItem = FeedbackBody['streams'][number];
 export type VideoInfo = NonNullable<FeedbackItem['video_info']>;
-/** What the service holds for a stream, as a feedback answer says. */
-/** What the service holds for a stream; `changed`: a hand-back found it at another version (409 39015). */
+/**
+ * What the service holds for a stream, as a feedback answer says; after a refused hand-back,
+ * `changed` (409 39015: at another version) or `not_found` (deleted).
+ */
 export type ServiceHolds = { status: string; version: number | null };
 
 export interface Work {

@@ -3876,7 +3876,7 @@ export interface operations {
                  */
                 account_id?: string;
                 /**
-                 * @description Change the stream only while its version is this one; once it is not, 409 39015 and nothing changes. An agent handing back the stream it took passes that take's version, so it never takes the stream from a later agent.
+                 * @description Change the stream only while its version is this one; once it is not, 409 39015 and nothing changes. An agent handing back the stream it took passes that take's version, so it never takes the stream from a later agent. The version changes when a stream is replaced, taken from its agent or queued again after a run, not on every change (a description, a pause of a pending stream): it fences agents, it is not an ETag.
                  * @example 3
                  */
                 version?: number;

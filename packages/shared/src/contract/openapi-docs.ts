@@ -103,7 +103,9 @@ export const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   states: 'Only the deliveries in these states (comma-separated).',
   version:
     'Change the stream only while its version is this one; once it is not, 409 39015 and nothing changes. An agent ' +
-    "handing back the stream it took passes that take's version, so it never takes the stream from a later agent.",
+    "handing back the stream it took passes that take's version, so it never takes the stream from a later agent. " +
+    'The version changes when a stream is replaced, taken from its agent or queued again after a run, not on every ' +
+    'change (a description, a pause of a pending stream): it fences agents, it is not an ETag.',
 };
 
 /** Path parameters by name. */

@@ -298,7 +298,7 @@ export type ListStreamsQuery = z.infer<typeof listStreamsQuery>;
 /**
  * Query of PATCH /1/streams/{stream_id}: `version` makes the change conditional (not in the
  * original; DESIGN.md section 4): an agent that hands back the stream it holds never takes it
- * from an agent that took it since, whose take raised the version.
+ * from an agent that took it since (taking it away, by handler_lost or a PATCH, raised the version).
  */
 export const patchStreamQuery = accountScope.extend({
   version: query.int(z.number().int().min(1)).optional(),

@@ -1,13 +1,15 @@
-import express, { type Router } from 'express';
+import type { Express, Router } from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { createExpressApp } from './express-app';
 import { errorHandler, notFound } from './errors';
+import { httpMetrics, type Metrics } from './metrics';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
 import { createHttpServer, listen } from './server';
 import type { Shutdown } from './shutdown';
 
-// The management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT; docs/dev/operations.md, Overload):
+// The management port (MANAGEMENT_PORT, WORKER_MANAGEMENT_PORT; docs/dev/operations.md, Management port):
 // /healthcheck and /metrics on a listening socket of their own. Node 20's libuv accepts one
 // connection per event-loop turn, and under overload a turn takes tens of milliseconds, so a
 // burst of new connections on the traffic port waits in the kernel's accept queue for seconds.
@@ -16,12 +18,12 @@ import type { Shutdown } from './shutdown';
 // turning is not reported healthy.
 
 /** The service routes (health, metrics) with the error model, and nothing else. */
-export function createManagementApp(service: Router, logger: Logger): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+export function createManagementApp(service: Router, logger: Logger, metrics: Metrics): Express {
+  const app = createExpressApp();
   app.use(requestId());
   app.use(requestLog(logger));
+  // Counted with the rest: the health check's latency on this port is the figure it exists for.
+  app.use(httpMetrics(metrics));
   app.use(service);
   app.use(notFound());
   app.use(errorHandler(logger));
@@ -29,11 +31,13 @@ export function createManagementApp(service: Router, logger: Logger): express.Ex
 }
 
 /**
- * Listens with `app` on `port` when the setting is given; it stops accepting when the
- * traffic port does (a draining copy stops answering its health check).
+ * Listens with `app` on `port` when the setting is given. On shutdown it stops accepting with
+ * the traffic port, and its idle kept-alive connections are closed at once (a probe mid-write
+ * meets a closed connection, a failed check either way), so a draining copy fails its health
+ * check at once, also for a prober that keeps its connection alive.
  */
 export async function listenManagement(
-  app: express.Express,
+  app: Express,
   port: number | undefined,
   setting: string,
   deps: { config: Config; logger: Logger; shutdown: Shutdown },
@@ -42,5 +46,6 @@ export async function listenManagement(
   const server = createHttpServer(app, deps.config, deps.logger);
   const bound = await listen(server, port, setting, deps.logger);
   deps.shutdown.addServer(server);
+  deps.shutdown.onClosing(() => server.server.closeIdleConnections());
   return bound;
 }

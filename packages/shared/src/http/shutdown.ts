@@ -38,13 +38,13 @@ export class Shutdown {
     this.servers.push(server);
   }
 
-  /** Runs once the server stops accepting: answers that never finish on their own end here. */
+  /** Runs once the servers stop accepting: answers that never finish on their own end here. */
   onClosing(run: () => void): void {
     this.closing.push(run);
   }
 
   /**
-   * Steps run in the order they were added, after the HTTP server has closed. Each has a
+   * Steps run in the order they were added, after the HTTP servers have closed. Each has a
    * deadline: a step still running then is logged and left behind (the process exits
    * anyway), so one that waits on a server that is away cannot hold the exit.
    */

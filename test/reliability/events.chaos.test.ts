@@ -22,7 +22,6 @@ let worker: RunningApp;
 
 beforeAll(async () => {
   [redis, database] = await Promise.all([ownRedis(), createTestDatabase()]);
-  await redis.start();
   const env = {
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,

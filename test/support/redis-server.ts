@@ -33,6 +33,11 @@ export async function ownRedis(): Promise<OwnRedis> {
   const own: OwnRedis = {
     url,
     async start() {
+      // A second server on the port would fail to bind and exit, and the first would be left
+      // running, out of reach of stop(): a restart that never happened, and a leaked process.
+      if (child && child.exitCode === null && child.signalCode === null) {
+        throw new Error(`redis-server on ${port} is already running`);
+      }
       child = spawn(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -139,6 +139,15 @@ it('answers fast and says why while Redis is frozen (its sockets open, nothing a
       await fastDegraded(app, 'redis', 'while Redis is frozen');
     }
     expect(components(await health(worker))).toContain('jobs');
+    // The queue dashboard's data needs Redis: refused at once, not left hanging.
+    const started = Date.now();
+    const dashboard = await fetch(`${api.url}/admin/queues/api/queues`, { signal: AbortSignal.timeout(5000) });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(dashboard.status).toBe(503);
+    expect(await dashboard.json()).toMatchObject({
+      error_code: 2,
+      detail: expect.stringMatching(/^Redis is unavailable/),
+    });
     // A change now makes the drain's pass wait on Redis: the mirror is behind, and said so.
     expect((await createStream()).status).toBe(201);
     await healthUntil(api, (h) => components(h).includes('mirror'), 'api says the mirror is behind');

@@ -36,7 +36,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(serviceRouter(deps));
   app.use(docsRouter());
   app.use(consoleRouter());
-  app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN));
+  app.use(queueDashboard(deps.dashboardQueues, deps.config.ADMIN_TOKEN, deps.redisWatch));
   app.use(logsRouter(deps));
   app.use(eventsRouter(deps));
   app.use(queueRouter(deps));

@@ -167,6 +167,10 @@ export function maskUrl(value: string): string {
   try {
     const parsed = new URL(value);
     if (parsed.password) parsed.password = '***';
+    // libpq and pg also take credentials as parameters (`?password=`, `sslpassword`, `sslkey`...).
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '***');
+    }
     return parsed.toString();
   } catch {
     return '***';

@@ -80,5 +80,12 @@ describe('maskUrl', () => {
     expect(maskUrl('postgresql://luna:secret@db:5432/luna')).toBe('postgresql://luna:***@db:5432/luna');
     expect(maskUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
     expect(maskUrl('not a url')).toBe('***');
+    // Credentials given as parameters, as libpq and pg take them.
+    expect(maskUrl('postgresql://luna@db/luna?password=secret&sslmode=require')).toBe(
+      'postgresql://luna@db/luna?password=***&sslmode=require',
+    );
+    expect(maskUrl('postgresql://db/luna?sslpassword=s&sslkey=/k.pem')).toBe(
+      'postgresql://db/luna?sslpassword=***&sslkey=***',
+    );
   });
 });

@@ -71,6 +71,7 @@ export class LunaError extends Error {
 export const errors = {
   internal: () => new LunaError('INTERNAL', 'internal server error'),
   databaseUnavailable: () => new LunaError('SERVICE_UNAVAILABLE', 'Database is unavailable'),
+  redisUnavailable: (reason: string) => new LunaError('SERVICE_UNAVAILABLE', `Redis is unavailable: ${reason}`),
   overloaded: () => new LunaError('OVERLOADED', 'Too many requests are waiting for a database connection'),
   noJson: () => new LunaError('NO_JSON', 'Request does not contain json'),
   badQuery: (name: string) => new LunaError('BAD_QUERY', `Bad query parameters '${name}'`),

@@ -301,7 +301,8 @@ export type ListStreamsQuery = z.infer<typeof listStreamsQuery>;
  * from an agent that took it since (taking it away, by handler_lost or a PATCH, raised the version).
  */
 export const patchStreamQuery = accountScope.extend({
-  version: query.int(z.number().int().min(1)).optional(),
+  // The column is a PostgreSQL integer.
+  version: query.int(z.number().int().min(1).max(2_147_483_647)).optional(),
 });
 export type PatchStreamQuery = z.infer<typeof patchStreamQuery>;
 

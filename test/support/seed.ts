@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { StoredStatus } from '../../packages/shared/src/contract/primitives';
-import { eventHandler, streamData } from '../../packages/shared/src/contract/streams';
+import { eventHandler, streamData } from '../../packages/shared/src/contract/stream-settings';
 
 // The one way tests, benchmarks and scripts put many streams and log rows straight into
 // the database, each in one statement (the API is the way to create a few). Rows look like

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { getDMMF } from '@prisma/get-dmmf';
 import pg from 'pg';
 import { STORED_STATUSES } from '../src/contract/primitives';
-import { AUTORESTART_STATUSES } from '../src/contract/streams';
+import { AUTORESTART_STATUSES } from '../src/contract/stream-settings';
 import { DELIVERY_STATES } from '../src/contract/webhooks';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 

@@ -12,6 +12,7 @@ export * from './query';
 export * from './request-id';
 export * from './service';
 export * from './streams';
+export * from './stream-settings';
 export * from './validation';
 export * from './events';
 export * from './webhooks';

@@ -1,4 +1,4 @@
-import type { AutorestartStatus } from '../contract/streams';
+import type { AutorestartStatus } from '../contract/stream-settings';
 
 // Autorestart decisions (spec 3.6, 6.4; DESIGN.md section 5). Pure functions; the feedback
 // statement and the autorestart job get their CASE expressions from them

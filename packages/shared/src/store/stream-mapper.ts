@@ -5,8 +5,8 @@ import {
   policies,
   streamData,
   type AutorestartStatus,
-  type StreamObject,
-} from '../contract/streams';
+} from '../contract/stream-settings';
+import type { StreamObject } from '../contract/streams';
 import type { StoredStatus } from '../contract/primitives';
 
 // Rows never reach res.json (DESIGN.md section 6): this builds the stream object of spec

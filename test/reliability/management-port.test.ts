@@ -5,6 +5,7 @@ import { startTestApi, streamBody, type TestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_REDIS_URL } from '../support/env';
 import { startApp, type RunningApp } from '../support/process';
+import { requestInFlight } from '../support/raw-http';
 import { freePort } from '../support/redis-server';
 import { eventually } from '../support/wait';
 
@@ -158,16 +159,7 @@ describe('the management port of each app, as processes', () => {
       expect(probed.toLowerCase()).toContain('connection: keep-alive');
 
       // A request in flight on the traffic port (headers read, body not sent) holds the process.
-      const inFlight = connect(app.port, '127.0.0.1');
-      await once(inFlight, 'connect');
-      let answer = '';
-      inFlight.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-      const inFlightClosed = once(inFlight, 'close');
-      inFlight.write(
-        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-          `Expect: 100-continue\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
-      );
-      await eventually(() => answer.startsWith('HTTP/1.1 100 Continue'), 15_000, 'the headers read');
+      const inFlight = await requestInFlight(app.port, path, body);
 
       const stopped = Date.now();
       const exited = app.stop('SIGTERM');
@@ -177,9 +169,8 @@ describe('the management port of each app, as processes', () => {
       await expect(fetch(`http://127.0.0.1:${port}/healthcheck`)).rejects.toThrow();
       expect(app.child.exitCode).toBeNull(); // still draining: the request in flight holds it
 
-      inFlight.write(body);
-      await inFlightClosed;
-      expect(answer).toMatch(/\r\n\r\nHTTP\/1.1 20[01] /);
+      inFlight.finish();
+      expect(await inFlight.closed).toMatch(/\r\n\r\nHTTP\/1.1 20[01] /);
       expect(await exited).toBe(0);
     },
   );

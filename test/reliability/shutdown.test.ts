@@ -1,11 +1,10 @@
-import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_REDIS_URL } from '../support/env';
 import { startApp, type RunningApp } from '../support/process';
 import { ACCOUNT_A, streamBody } from '../support/api';
+import { requestInFlight } from '../support/raw-http';
 import { eventually } from '../support/wait';
 
 // SIGTERM: a new connection is refused while the request in flight is still answered;
@@ -123,26 +122,15 @@ it.each([
   async (main, path, status, body) => {
     const app = await startApp(main, { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info' });
     // The headers alone: the request is in flight until its body arrives.
-    const socket = net.connect(app.port, '127.0.0.1');
-    await once(socket, 'connect');
-    let answer = '';
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    const closed = once(socket, 'close');
-    socket.write(
-      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-        `Expect: 100-continue\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
-    );
-    // The server answers 100 Continue once it has read the headers: from then on it has the request.
-    await eventually(() => answer.startsWith('HTTP/1.1 100 Continue'), 15_000, `the ${main} reading the headers`);
+    const inFlight = await requestInFlight(app.port, path, body);
     const exited = app.stop('SIGTERM');
     await eventually(() => app.output().includes('shutting down'), 15_000, `the ${main} starting its shutdown`);
 
     expect(await probe(app.port)).not.toBe('answered');
     expect(app.child.exitCode).toBeNull(); // still running: the request in flight holds it
 
-    socket.write(body);
-    await closed;
-    expect(answer).toMatch(new RegExp(`\r\n\r\nHTTP/1.1 ${status} `));
+    inFlight.finish();
+    expect(await inFlight.closed).toMatch(new RegExp(`\r\n\r\nHTTP/1.1 ${status} `));
     expect(await exited).toBe(0);
   },
 );

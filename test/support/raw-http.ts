@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { eventually } from './wait';
 
 // Raw HTTP/1.1 over a socket, for what an HTTP client library would refuse to send.
 
@@ -40,4 +41,29 @@ export function exchange(port: number, request: string): Promise<RawAnswer> {
       });
     });
   });
+}
+
+export interface InFlight {
+  /** Sends the body: the request completes, and the answer follows. */
+  finish(): void;
+  /** Everything the server wrote (the 100 Continue, then the answer), once it closed the connection. */
+  closed: Promise<string>;
+}
+
+/**
+ * A POST whose headers the server has read (it answered 100 Continue) and whose body is not
+ * sent yet: a request in flight, holding a shutting-down server until `finish()`.
+ */
+export async function requestInFlight(port: number, path: string, body: string): Promise<InFlight> {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Expect: 100-continue\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+  );
+  await eventually(() => text.startsWith('HTTP/1.1 100 Continue'), 15_000, `the headers of POST ${path} read`);
+  return { finish: () => socket.write(body), closed };
 }

@@ -216,24 +216,14 @@ describe('the agent kit', () => {
     expect(await logStatuses(api, cam)).toEqual(['pending/1', 'in_progress/1', 'pending/2']);
   });
 
-  it('never hands back a stream that another agent took in the meantime (409 39015)', async () => {
-    const cam = await camera('h1');
+  /**
+   * An agent takes `cam` and stops at once; `meanwhile` runs just before its hand-back PATCH
+   * is sent, as if it happened between the agent's last feedback and the hand-back.
+   */
+  async function stopWithHandBackRace(cam: string, meanwhile: () => Promise<void>) {
     const events: AgentEvent[] = [];
-    // The race, made certain: between the agent's last feedback and its hand-back, the stream
-    // is taken away (handler_lost's effect, version 2) and a second agent takes it.
     const fetchFn = async (req: Request) => {
-      if (req.method === 'PATCH' && req.url.includes(cam)) {
-        await api.deps.db.pool.query(
-          `UPDATE streams SET status = 'pending', version = version + 1 WHERE stream_id = $1`,
-          [cam],
-        );
-        const taken = await fetch(`${server.url}/1/streams/processing/queue`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ filters: { stream_ids: [cam] }, limit: 1 }),
-        });
-        expect(((await taken.json()) as { streams: { version: number }[] }).streams[0]?.version).toBe(2);
-      }
+      if (req.method === 'PATCH' && req.url.includes(cam)) await meanwhile();
       return fetch(req);
     };
     const agent = createAgent({
@@ -251,6 +241,24 @@ describe('the agent kit', () => {
     await eventually(async () => agent.running().length === 1, 10_000, 'taken');
     const summary = await agent.stop();
     await finished;
+    return { summary, events };
+  }
+
+  it('never hands back a stream that another agent took in the meantime (409 39015)', async () => {
+    const cam = await camera('h1');
+    // Taken away (handler_lost's effect, version 2), and a second agent takes it.
+    const { summary, events } = await stopWithHandBackRace(cam, async () => {
+      await api.deps.db.pool.query(
+        `UPDATE streams SET status = 'pending', version = version + 1 WHERE stream_id = $1`,
+        [cam],
+      );
+      const taken = await fetch(`${server.url}/1/streams/processing/queue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ filters: { stream_ids: [cam] }, limit: 1 }),
+      });
+      expect(((await taken.json()) as { streams: { version: number }[] }).streams[0]?.version).toBe(2);
+    });
     expect(summary).toMatchObject({ taken: 1, handedBack: 0, lost: 1 });
     expect(events).toContainEqual(
       expect.objectContaining({
@@ -266,28 +274,10 @@ describe('the agent kit', () => {
 
   it('counts a stream deleted before its hand-back as lost (404 39001), not as a failed request', async () => {
     const cam = await camera('h2');
-    const events: AgentEvent[] = [];
-    const fetchFn = async (req: Request) => {
-      if (req.method === 'PATCH' && req.url.includes(cam)) {
-        await fetch(`${server.url}/1/streams/${cam}`, { method: 'DELETE' });
-      }
-      return fetch(req);
-    };
-    const agent = createAgent({
-      baseUrl: server.url,
-      capacity: 1,
-      filters: { stream_ids: [cam] },
-      handle: untilAborted,
-      handlerPeriodMs: 20_000,
-      graceMs: 0,
-      stopSignals: [],
-      fetch: fetchFn,
+    const { summary, events } = await stopWithHandBackRace(cam, async () => {
+      await fetch(`${server.url}/1/streams/${cam}`, { method: 'DELETE' });
     });
-    agent.on('event', (e) => events.push(e));
-    const finished = agent.start();
-    await eventually(async () => agent.running().length === 1, 10_000, 'taken');
-    expect(await agent.stop()).toMatchObject({ taken: 1, handedBack: 0, lost: 1 });
-    await finished;
+    expect(summary).toMatchObject({ taken: 1, handedBack: 0, lost: 1 });
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'lost', stream_id: cam, holds: { status: 'not_found', version: null } }),
     );

@@ -17,12 +17,8 @@ async function main(): Promise<void> {
   const { app, management, shutdown } = composeApi(config, logger);
   const server = createHttpServer(app, config, logger);
   const port = await listen(server, config.PORT, 'PORT', logger);
-  const managementPort = await listenManagement(management, config.MANAGEMENT_PORT, 'MANAGEMENT_PORT', {
-    config,
-    logger,
-    shutdown,
-  });
-  logger.info({ port, management_port: managementPort }, 'luna-streams API listening');
+  logger.info({ port }, 'luna-streams API listening');
+  await listenManagement(management, config.MANAGEMENT_PORT, 'MANAGEMENT_PORT', { config, logger, shutdown });
   shutdown.addServer(server);
   shutdown.onSignals();
 }

@@ -22,13 +22,11 @@ async function main(): Promise<void> {
     shutdown.addServer(server);
   }
   // Also on a copy that only runs jobs: its health, for an orchestrator's probe.
-  const managementPort = await listenManagement(management, config.WORKER_MANAGEMENT_PORT, 'WORKER_MANAGEMENT_PORT', {
+  await listenManagement(management, config.WORKER_MANAGEMENT_PORT, 'WORKER_MANAGEMENT_PORT', {
     config,
     logger,
     shutdown,
   });
-  if (managementPort !== undefined)
-    logger.info({ port: managementPort }, 'luna-streams worker management port listening');
   shutdown.onSignals();
 }
 

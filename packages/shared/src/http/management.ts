@@ -45,6 +45,7 @@ export async function listenManagement(
   if (port === undefined) return undefined;
   const server = createHttpServer(app, deps.config, deps.logger);
   const bound = await listen(server, port, setting, deps.logger);
+  deps.logger.info({ port: bound, setting }, 'management port listening');
   deps.shutdown.addServer(server);
   deps.shutdown.onClosing(() => server.server.closeIdleConnections());
   return bound;
